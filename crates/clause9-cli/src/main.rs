@@ -1,0 +1,3 @@
+//! The `clause9` command.
+
+fn main() {}

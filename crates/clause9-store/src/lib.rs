@@ -1,0 +1,1 @@
+//! clause9-store: the `Store` trait and its SQLite and PostgreSQL implementations.
