@@ -1,0 +1,544 @@
+//! Reads one measurement construct (`measures/**/*.toml`) and checks it
+//! against the programme settings: ids, references, formulas, criteria.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::DeTable;
+
+use super::reader::{Located, Sink, TableReader};
+use crate::controls;
+use crate::formula::Formula;
+use crate::ids::{FUNCTION_NAMES, is_formula_id, is_measure_id};
+use crate::measure::*;
+use crate::period::{Frequency, Period};
+use crate::programme::Settings;
+
+const TOP_KEYS: &[&str] = &[
+    "id", "version", "name", "information_need", "kind", "objectives", "controls", "area", "unit",
+    "status", "implementation_evidence", "first_period", "roles", "frequency", "base", "derived",
+    "indicator", "reporting",
+];
+
+/// Reads a measure file; `None` when it is too broken to use.
+pub fn read_measure(
+    doc: &Spanned<DeTable<'_>>,
+    sink: &mut Sink,
+    settings: &Settings,
+    file: &str,
+) -> Option<(Measure, Range<usize>)> {
+    let mut r = TableReader::new("the measure", doc);
+    let id = r.required_string(sink, "id", "a unique id such as \"M-INC-01\"");
+    if let Some(id) = &id {
+        if !is_measure_id(&id.value) {
+            sink.error(id.span.clone(), format!("bad measure id `{}`: use capitals, digits, `.`, `_` and `-`, starting with a capital or digit (e.g. M-INC-01)", id.value));
+        }
+    }
+    let version = match r.integer(sink, "version") {
+        Some(v) if v.value >= 1 && v.value <= u32::MAX as i64 => v.value as u32,
+        Some(v) => {
+            sink.error(v.span, "`version` must be a whole number from 1 upwards");
+            1
+        }
+        None => {
+            if r.raw("version").is_none() {
+                r.missing(sink, "version", "start with `version = 1`");
+            }
+            1
+        }
+    };
+    let name = r.required_string(sink, "name", "a short title");
+    let need = r.required_string(sink, "information_need", "the question this measure answers");
+    let kind = r
+        .required_string(sink, "kind", "\"performance\" or \"effectiveness\"")
+        .and_then(|k| match k.value.as_str() {
+            "performance" => Some(Kind::Performance),
+            "effectiveness" => Some(Kind::Effectiveness),
+            other => {
+                sink.error(k.span, format!("unknown kind `{other}`: use \"performance\" or \"effectiveness\""));
+                None
+            }
+        });
+    let objectives = r.strings(sink, "objectives").unwrap_or_default();
+    for o in &objectives {
+        if !settings.objectives.contains_key(&o.value) {
+            sink.error(o.span.clone(), unknown("objective", &o.value, settings.objectives.keys()));
+        }
+    }
+    let controls = r.strings(sink, "controls").unwrap_or_default();
+    for c in &controls {
+        if controls::name_of(&c.value).is_none() {
+            sink.error(c.span.clone(), format!("unknown control or clause `{}`: use an ISO/IEC 27001:2022 Annex A id such as \"A.5.26\" or a clause such as \"9.1\"", c.value));
+        }
+    }
+    let area = r.string(sink, "area");
+    if let Some(a) = &area {
+        if !settings.areas.contains_key(&a.value) {
+            sink.error(a.span.clone(), unknown("area", &a.value, settings.areas.keys()));
+        }
+    }
+    let unit = r.string(sink, "unit").map(|u| u.value).unwrap_or_default();
+    let status = match r.string(sink, "status") {
+        None => Lifecycle::Active,
+        Some(s) => match s.value.as_str() {
+            "active" => Lifecycle::Active,
+            "draft" => Lifecycle::Draft,
+            "retired" => Lifecycle::Retired,
+            other => {
+                sink.error(s.span, format!("unknown status `{other}`: use \"active\", \"draft\" or \"retired\""));
+                Lifecycle::Active
+            }
+        },
+    };
+    let implementation_evidence = r.string(sink, "implementation_evidence").map(|s| s.value);
+    let first_period = r.string(sink, "first_period").and_then(|p| match p.value.parse::<Period>() {
+        Ok(period) => Some(period),
+        Err(e) => {
+            sink.error(p.span, e.to_string());
+            None
+        }
+    });
+    let roles = read_roles(&mut r, sink, settings);
+    let frequency = read_frequencies(&mut r, sink);
+    let base_count = r.raw("base").map_or(0, |b| b.get_ref().as_array().map_or(0, |a| a.len()));
+    let base = read_bases(&mut r, sink, settings);
+    let all_bases_read = base.len() == base_count;
+    let derived = read_derived(&mut r, sink, &base).filter(|_| all_bases_read);
+    let indicator = read_indicator(&mut r, sink, &base, &derived);
+    let chart = read_chart(&mut r, sink);
+    r.finish(sink, TOP_KEYS);
+
+    let id = id?;
+    let measure = Measure {
+        id: id.value,
+        version,
+        name: name?.value,
+        information_need: need?.value,
+        kind: kind?,
+        objectives: objectives.into_iter().map(|o| o.value).collect(),
+        controls: controls.into_iter().map(|c| c.value).collect(),
+        area: area.map(|a| a.value),
+        unit,
+        status,
+        implementation_evidence,
+        first_period,
+        roles: roles?,
+        frequency: frequency?,
+        base: base.into_iter().map(|b| b.value).collect(),
+        derived: derived?,
+        indicator: indicator?,
+        chart,
+        file: file.to_string(),
+    };
+    Some((measure, id.span))
+}
+
+fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a String>) -> String {
+    let known: Vec<&str> = known.map(String::as_str).collect();
+    match crate::ids::suggest(id, known.iter().copied()) {
+        Some(s) => format!("unknown {what} `{id}` (did you mean `{s}`?)"),
+        None if known.is_empty() => format!("unknown {what} `{id}`: none is defined in clause9.toml"),
+        None => format!("unknown {what} `{id}`: defined are {}", known.join(", ")),
+    }
+}
+
+fn check_party(sink: &mut Sink, settings: &Settings, p: &Located<String>) {
+    if !settings.people.contains_key(&p.value) && !settings.groups.contains_key(&p.value) {
+        let all: Vec<&String> = settings.people.keys().chain(settings.groups.keys()).collect();
+        sink.error(p.span.clone(), unknown("person or group", &p.value, all.into_iter()));
+    }
+}
+
+fn read_roles(r: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Option<Roles> {
+    let Some((t, span)) = r.table(sink, "roles") else {
+        if r.raw("roles").is_none() {
+            r.missing(sink, "[roles]", "at least owner and collector");
+        }
+        return None;
+    };
+    let mut t = TableReader::over("[roles]", t, span);
+    let owner = t.required_string(sink, "owner", "the measurement owner's person id");
+    let collector = t.required_string(sink, "collector", "who collects the base measures");
+    let analyst = t.string(sink, "analyst");
+    let communicator = t.string(sink, "communicator");
+    let customers = t.strings(sink, "customers").unwrap_or_default();
+    t.finish(sink, &["owner", "collector", "analyst", "communicator", "customers"]);
+    for p in [&owner, &collector, &analyst, &communicator].into_iter().flatten().chain(customers.iter()) {
+        check_party(sink, settings, p);
+    }
+    let owner = owner?.value;
+    Some(Roles {
+        collector: collector?.value,
+        analyst: analyst.map_or_else(|| owner.clone(), |a| a.value),
+        communicator: communicator.map_or_else(|| owner.clone(), |c| c.value),
+        customers: customers.into_iter().map(|c| c.value).collect(),
+        owner,
+    })
+}
+
+fn frequency(t: &mut TableReader, sink: &mut Sink, key: &str) -> Option<Frequency> {
+    let f = t.string(sink, key)?;
+    match f.value.parse::<Frequency>() {
+        Ok(freq) => Some(freq),
+        Err(e) => {
+            sink.error(f.span, format!("`{key}`: {e}"));
+            None
+        }
+    }
+}
+
+fn read_frequencies(r: &mut TableReader, sink: &mut Sink) -> Option<Frequencies> {
+    let Some((t, span)) = r.table(sink, "frequency") else {
+        if r.raw("frequency").is_none() {
+            r.missing(sink, "[frequency]", "at least `collection = \"monthly\"`");
+        }
+        return None;
+    };
+    let mut t = TableReader::over("[frequency]", t, span);
+    if t.raw("collection").is_none() {
+        t.missing(sink, "collection", "weekly, monthly, quarterly, half-yearly or yearly");
+    }
+    let collection = frequency(&mut t, sink, "collection");
+    let reporting = frequency(&mut t, sink, "reporting");
+    let analysis = frequency(&mut t, sink, "analysis");
+    let review = frequency(&mut t, sink, "review");
+    let due_days = match t.integer(sink, "due_days") {
+        None => 10,
+        Some(d) if (0..=366).contains(&d.value) => d.value as u32,
+        Some(d) => {
+            sink.error(d.span, "`due_days` must be between 0 and 366");
+            10
+        }
+    };
+    t.finish(sink, &["collection", "reporting", "analysis", "review", "due_days"]);
+    let collection = collection?;
+    Some(Frequencies {
+        collection,
+        reporting: reporting.unwrap_or(collection),
+        analysis: analysis.unwrap_or(collection),
+        review: review.unwrap_or(Frequency::Yearly),
+        due_days,
+    })
+}
+
+fn check_local_id(sink: &mut Sink, seen: &mut BTreeMap<String, Range<usize>>, id: &Located<String>, what: &str) {
+    if !is_formula_id(&id.value) {
+        sink.error(id.span.clone(), format!("bad {what} id `{}`: use letters, digits and `_`, starting with a letter (it is a name in formulas)", id.value));
+    } else if FUNCTION_NAMES.contains(&id.value.as_str()) {
+        sink.error(id.span.clone(), format!("{what} id `{}` is the name of a formula function: choose another", id.value));
+    }
+    if seen.insert(id.value.clone(), id.span.clone()).is_some() {
+        sink.error(id.span.clone(), format!("duplicate id `{}`: base and derived ids must be unique within a measure", id.value));
+    }
+}
+
+fn read_bases(r: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Vec<Located<BaseMeasure>> {
+    let tables = r.tables(sink, "base");
+    if tables.is_empty() && r.raw("base").is_none() {
+        r.missing(sink, "[[base]]", "at least one base measure");
+    }
+    let mut seen = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, (t, span)) in tables.into_iter().enumerate() {
+        let mut b = TableReader::over(format!("[[base]] #{}", i + 1), t, span.clone());
+        let id = b.required_string(sink, "id", "a name used in formulas, such as \"closed\"");
+        if let Some(id) = &id {
+            check_local_id(sink, &mut seen, id, "base");
+            b.name = format!("base `{}`", id.value);
+        }
+        let description = b.string(sink, "description").map(|d| d.value).unwrap_or_default();
+        let data_source = b.string(sink, "data_source").map(|d| d.value);
+        let unit = b.string(sink, "unit").map(|d| d.value);
+        let aggregate = match b.string(sink, "aggregate") {
+            None => Aggregate::Sum,
+            Some(a) => match a.value.as_str() {
+                "sum" => Aggregate::Sum,
+                "mean" => Aggregate::Mean,
+                "min" => Aggregate::Min,
+                "max" => Aggregate::Max,
+                "last" => Aggregate::Last,
+                other => {
+                    sink.error(a.span, format!("unknown aggregate `{other}`: use sum, mean, min, max or last"));
+                    Aggregate::Sum
+                }
+            },
+        };
+        let method = b.required_string(sink, "method", "\"manual\" or \"query\"");
+        let (method, known): (Option<BaseMethod>, &[&str]) = match method.as_ref().map(|m| m.value.as_str()) {
+            Some("manual") => (read_manual(&mut b, sink), &["id", "description", "method", "data_source", "unit", "aggregate", "min", "max", "evidence"]),
+            Some("query") => (read_query(&mut b, sink, settings), &["id", "description", "method", "data_source", "unit", "aggregate", "source", "query"]),
+            Some(other) => {
+                if let Some(m) = &method {
+                    sink.error(m.span.clone(), format!("unknown method `{other}`: use \"manual\" or \"query\""));
+                }
+                (None, &["id", "description", "method", "data_source", "unit", "aggregate", "min", "max", "evidence", "source", "query"])
+            }
+            None => (None, &["id", "description", "method", "data_source", "unit", "aggregate", "min", "max", "evidence", "source", "query"]),
+        };
+        b.finish(sink, known);
+        if let (Some(id), Some(method)) = (id, method) {
+            out.push(Located {
+                value: BaseMeasure { id: id.value, description, method, aggregate, data_source, unit },
+                span,
+            });
+        }
+    }
+    out
+}
+
+fn read_manual(b: &mut TableReader, sink: &mut Sink) -> Option<BaseMethod> {
+    let min = b.number(sink, "min");
+    let max = b.number(sink, "max");
+    if let (Some(lo), Some(hi)) = (&min, &max) {
+        if lo.value > hi.value {
+            sink.error(hi.span.clone(), format!("`max` ({}) is below `min` ({})", hi.value, lo.value));
+        }
+    }
+    let evidence_required = match b.string(sink, "evidence") {
+        None => false,
+        Some(e) => match e.value.as_str() {
+            "required" => true,
+            "optional" => false,
+            other => {
+                sink.error(e.span, format!("unknown evidence rule `{other}`: use \"required\" or \"optional\""));
+                false
+            }
+        },
+    };
+    for key in ["source", "query"] {
+        if let Some(v) = b.raw(key) {
+            sink.error(v.span(), format!("`{key}` only applies to method = \"query\"; {} is manual", b.name));
+        }
+    }
+    Some(BaseMethod::Manual { min: min.map(|m| m.value), max: max.map(|m| m.value), evidence_required })
+}
+
+fn read_query(b: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Option<BaseMethod> {
+    let source = b.required_string(sink, "source", "a source id from clause9.toml");
+    let query = b.required_string(sink, "query", "the SQL or PromQL that returns the value");
+    if let Some(s) = &source {
+        if !settings.sources.contains_key(&s.value) {
+            sink.error(s.span.clone(), unknown("source", &s.value, settings.sources.keys()));
+        }
+    }
+    if let Some(q) = &query {
+        if q.value.trim().is_empty() {
+            sink.error(q.span.clone(), "`query` is empty");
+        }
+    }
+    for key in ["min", "max", "evidence"] {
+        if let Some(v) = b.raw(key) {
+            sink.error(v.span(), format!("`{key}` only applies to method = \"manual\"; {} is collected by a query", b.name));
+        }
+    }
+    Some(BaseMethod::Query { source: source?.value, query: query?.value })
+}
+
+/// The byte offset in the file of a byte offset inside a string literal's value.
+fn offset_in_literal(text: &str, literal: &Range<usize>, value: &str, inner: usize) -> usize {
+    let raw = text.get(literal.clone()).unwrap_or("");
+    let (skip, body) = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        let b = &raw[3..];
+        let b2 = b.strip_prefix("\r\n").or_else(|| b.strip_prefix('\n')).unwrap_or(b);
+        (3 + b.len() - b2.len(), b2)
+    } else {
+        (1, raw.get(1..).unwrap_or(""))
+    };
+    if body.starts_with(value) {
+        literal.start + skip + inner
+    } else {
+        literal.start
+    }
+}
+
+fn read_derived(r: &mut TableReader, sink: &mut Sink, base: &[Located<BaseMeasure>]) -> Option<Vec<DerivedMeasure>> {
+    let mut seen: BTreeMap<String, Range<usize>> = base.iter().map(|b| (b.value.id.clone(), b.span.clone())).collect();
+    let mut parsed: Vec<(DerivedMeasure, Vec<(String, Range<usize>)>, Range<usize>)> = Vec::new();
+    let mut ok = true;
+    for (i, (t, span)) in r.tables(sink, "derived").into_iter().enumerate() {
+        let mut d = TableReader::over(format!("[[derived]] #{}", i + 1), t, span.clone());
+        let id = d.required_string(sink, "id", "a name for the computed value");
+        if let Some(id) = &id {
+            check_local_id(sink, &mut seen, id, "derived");
+            d.name = format!("derived `{}`", id.value);
+        }
+        let formula = d.required_string(sink, "formula", "e.g. \"100 * done / total\"");
+        let description = d.string(sink, "description").map(|s| s.value);
+        let unit = d.string(sink, "unit").map(|s| s.value);
+        d.finish(sink, &["id", "formula", "description", "unit"]);
+        let text = sink.position.text;
+        let parsed_formula = formula.and_then(|f| match Formula::parse(&f.value) {
+            Ok(parsed) => Some((parsed, f)),
+            Err(e) => {
+                let at = offset_in_literal(text, &f.span, &f.value, e.span.start);
+                sink.error(at..at, format!("formula error: {}", e.message));
+                None
+            }
+        });
+        match (id, parsed_formula) {
+            (Some(id), Some((formula, lit))) => {
+                let refs = formula
+                    .identifiers()
+                    .into_iter()
+                    .map(|(name, s)| {
+                        let at = offset_in_literal(text, &lit.span, &lit.value, s.start);
+                        (name, at..at)
+                    })
+                    .collect();
+                parsed.push((DerivedMeasure { id: id.value, formula, description, unit }, refs, span));
+            }
+            _ => ok = false,
+        }
+    }
+    // every name a formula uses must be a base or derived id of this measure
+    let known: Vec<&str> = seen.keys().map(String::as_str).collect();
+    for (d, refs, _) in &parsed {
+        for (name, at) in refs {
+            if !seen.contains_key(name) {
+                let hint = match crate::ids::suggest(name, known.iter().copied()) {
+                    Some(s) => format!(" (did you mean `{s}`?)"),
+                    None => format!("; this measure defines {}", known.join(", ")),
+                };
+                sink.error(at.clone(), format!("formula of `{}` uses unknown id `{name}`{hint}", d.id));
+                ok = false;
+            }
+        }
+    }
+    let ordered = order_derived(parsed, sink)?;
+    ok.then_some(ordered)
+}
+
+/// Orders derived measures so each comes after those it uses; reports cycles.
+fn order_derived(
+    mut remaining: Vec<(DerivedMeasure, Vec<(String, Range<usize>)>, Range<usize>)>,
+    sink: &mut Sink,
+) -> Option<Vec<DerivedMeasure>> {
+    let ids: BTreeSet<String> = remaining.iter().map(|(d, _, _)| d.id.clone()).collect();
+    let deps: BTreeMap<String, BTreeSet<String>> = remaining
+        .iter()
+        .map(|(d, refs, _)| {
+            let uses = refs.iter().map(|(n, _)| n.clone()).filter(|n| ids.contains(n)).collect();
+            (d.id.clone(), uses)
+        })
+        .collect();
+    let mut ordered: Vec<DerivedMeasure> = Vec::new();
+    while !remaining.is_empty() {
+        let ready = |id: &String| deps[id].iter().all(|d| ordered.iter().any(|o| &o.id == d));
+        let Some(pos) = remaining.iter().position(|(d, _, _)| ready(&d.id)) else {
+            for (d, _, span) in &remaining {
+                let path = cycle_path(&d.id, &deps);
+                sink.error(span.clone(), format!("cycle among derived measures: {path}"));
+            }
+            return None;
+        };
+        ordered.push(remaining.remove(pos).0);
+    }
+    Some(ordered)
+}
+
+/// A readable cycle through `start`, such as `a → b → a`, or the blocked chain.
+fn cycle_path(start: &str, deps: &BTreeMap<String, BTreeSet<String>>) -> String {
+    let mut path = vec![start.to_string()];
+    let mut current = start.to_string();
+    while let Some(next) = deps.get(&current).and_then(|d| d.iter().next()) {
+        let seen = path.contains(next);
+        path.push(next.clone());
+        if seen {
+            break;
+        }
+        current = next.clone();
+    }
+    path.join(" → ")
+}
+
+fn read_indicator(
+    r: &mut TableReader,
+    sink: &mut Sink,
+    base: &[Located<BaseMeasure>],
+    derived: &Option<Vec<DerivedMeasure>>,
+) -> Option<Indicator> {
+    let Some((t, span)) = r.table(sink, "indicator") else {
+        if r.raw("indicator").is_none() {
+            r.missing(sink, "[indicator]", "measure, direction and green at least");
+        }
+        return None;
+    };
+    let mut t = TableReader::over("[indicator]", t, span);
+    let measure = t.required_string(sink, "measure", "the base or derived id whose value is judged");
+    if let Some(m) = &measure {
+        let in_base = base.iter().any(|b| b.value.id == m.value);
+        let in_derived = derived.as_ref().is_some_and(|d| d.iter().any(|d| d.id == m.value));
+        // when derived measures failed to load, their ids are not known: do not guess
+        if !in_base && !in_derived && derived.is_some() {
+            let mut known: Vec<&str> = base.iter().map(|b| b.value.id.as_str()).collect();
+            known.extend(derived.iter().flatten().map(|d| d.id.as_str()));
+            sink.error(m.span.clone(), format!("the indicator points at `{}`, which is not a base or derived id of this measure (known: {})", m.value, known.join(", ")));
+        }
+    }
+    let direction = t.required_string(sink, "direction", "\"higher_is_better\" or \"lower_is_better\"").and_then(|d| {
+        match d.value.as_str() {
+            "higher_is_better" => Some(Direction::HigherIsBetter),
+            "lower_is_better" => Some(Direction::LowerIsBetter),
+            other => {
+                sink.error(d.span, format!("unknown direction `{other}`: use \"higher_is_better\" or \"lower_is_better\""));
+                None
+            }
+        }
+    });
+    let target = t.number(sink, "target");
+    if t.raw("green").is_none() {
+        t.missing(sink, "green", "the value at or better than which the indicator is green");
+    }
+    let green = t.number(sink, "green");
+    let red = t.number(sink, "red");
+    if let (Some(dir), Some(g), Some(rd)) = (direction, &green, &red) {
+        if !dir.at_least_as_good(g.value, rd.value) {
+            let word = match dir {
+                Direction::HigherIsBetter => "above",
+                Direction::LowerIsBetter => "below",
+            };
+            sink.error(rd.span.clone(), format!("decision criteria: `red` ({}) is better than `green` ({}); with {} `red` must not be {word} `green`: swap them or change the direction", rd.value, g.value, dir.as_str()));
+        }
+    }
+    let on_red = t.string(sink, "on_red").and_then(|o| match o.value.as_str() {
+        "nonconformity" => Some(OnRed::Nonconformity),
+        "review" => Some(OnRed::Review),
+        other => {
+            sink.error(o.span, format!("unknown on_red action `{other}`: use \"nonconformity\" or \"review\""));
+            None
+        }
+    });
+    let interpretation = t.string(sink, "interpretation").map(|i| i.value);
+    t.finish(sink, &["measure", "direction", "target", "green", "red", "on_red", "interpretation"]);
+    let green = green?.value;
+    Some(Indicator {
+        measure: measure?.value,
+        direction: direction?,
+        target: target.map_or(green, |t| t.value),
+        green,
+        red: red.map(|r| r.value),
+        on_red,
+        interpretation,
+    })
+}
+
+fn read_chart(r: &mut TableReader, sink: &mut Sink) -> Chart {
+    let Some((t, span)) = r.table(sink, "reporting") else { return Chart::Line };
+    let mut t = TableReader::over("[reporting]", t, span);
+    let chart = match t.string(sink, "chart") {
+        None => Chart::Line,
+        Some(c) => match c.value.as_str() {
+            "line" => Chart::Line,
+            "bar" => Chart::Bar,
+            "gauge" => Chart::Gauge,
+            "table" => Chart::Table,
+            other => {
+                sink.error(c.span, format!("unknown chart `{other}`: use line, bar, gauge or table"));
+                Chart::Line
+            }
+        },
+    };
+    t.finish(sink, &["chart"]);
+    chart
+}
