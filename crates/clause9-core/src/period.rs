@@ -6,6 +6,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod calendar;
+#[cfg(test)]
+mod tests;
+
+pub use calendar::day_start;
+
 /// How often something happens: the collection, reporting or review cadence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -25,6 +31,18 @@ impl Frequency {
         Frequency::HalfYearly,
         Frequency::Yearly,
     ];
+
+    /// Position from shortest to longest: weekly 0, monthly 1, quarterly 2,
+    /// half-yearly 3, yearly 4. Agrees with the derived `Ord`.
+    pub fn rank(self) -> u8 {
+        match self {
+            Frequency::Weekly => 0,
+            Frequency::Monthly => 1,
+            Frequency::Quarterly => 2,
+            Frequency::HalfYearly => 3,
+            Frequency::Yearly => 4,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -57,7 +75,16 @@ impl FromStr for Frequency {
     }
 }
 
-/// One measurement period. Weeks are ISO weeks (`year` is the ISO week-year).
+/// One measurement period. Weeks are ISO weeks (`year` is the ISO week-year,
+/// so 2026-W01 starts on 2025-12-29).
+///
+/// Values from [`FromStr`], serde and the methods of this type are always
+/// valid. A value built by hand must be valid too (a month 1 to 12, a week
+/// that exists in its ISO year, and so on): the calendar methods panic on an
+/// impossible period, and on years outside what `jiff` can represent.
+///
+/// Periods are ordered by their first day, then by frequency (shorter first),
+/// so 2026-W01 < 2026-01 < 2026-Q1 < 2026-H1 < 2026.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Period {
     Week { year: i16, week: u8 },
@@ -103,61 +130,61 @@ pub struct PeriodError {
 impl FromStr for Period {
     type Err = PeriodError;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let err = |reason: &str| PeriodError {
+        let err = |reason: String| PeriodError {
             text: text.to_string(),
-            reason: reason.to_string(),
+            reason,
         };
         let (year_text, rest) = match text.split_once('-') {
             Some((y, r)) => (y, Some(r)),
             None => (text, None),
         };
         if year_text.len() != 4 || !year_text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err("the year must have four digits"));
+            return Err(err("the year must have four digits".into()));
         }
-        let year: i16 = year_text.parse().map_err(|_| err("bad year"))?;
+        let year: i16 = year_text.parse().map_err(|_| err("bad year".into()))?;
         if !(1900..=9998).contains(&year) {
-            return Err(err("the year must be between 1900 and 9998"));
+            return Err(err("the year must be between 1900 and 9998".into()));
         }
-        let number = |digits: &str, lo: u8, hi: u8, what: &str| -> Result<u8, PeriodError> {
-            if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit())
-            {
-                return Err(err(&format!("bad {what}")));
+        // Exactly `width` ASCII digits, in `lo..=hi`.
+        let number = |digits: &str, width: usize, lo: u8, hi: u8, what: &str, example: &str| {
+            if digits.len() != width || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                let count = if width == 1 {
+                    "one digit"
+                } else {
+                    "two digits"
+                };
+                return Err(err(format!("the {what} needs {count}, as in {example}")));
             }
-            let n: u8 = digits.parse().map_err(|_| err(&format!("bad {what}")))?;
+            let n: u8 = digits.parse().map_err(|_| err(format!("bad {what}")))?;
             if n < lo || n > hi {
-                return Err(err(&format!("the {what} must be between {lo} and {hi}")));
+                return Err(err(format!("the {what} must be between {lo} and {hi}")));
             }
             Ok(n)
         };
-        match rest {
-            None => Ok(Period::Year { year }),
-            Some(r) if r.starts_with('Q') => Ok(Period::Quarter {
+        let Some(rest) = rest else {
+            return Ok(Period::Year { year });
+        };
+        match rest.as_bytes().first() {
+            Some(b'Q') => Ok(Period::Quarter {
                 year,
-                quarter: number(&r[1..], 1, 4, "quarter")?,
+                quarter: number(&rest[1..], 1, 1, 4, "quarter", "2026-Q4")?,
             }),
-            Some(r) if r.starts_with('H') => Ok(Period::Half {
+            Some(b'H') => Ok(Period::Half {
                 year,
-                half: number(&r[1..], 1, 2, "half")?,
+                half: number(&rest[1..], 1, 1, 2, "half", "2026-H2")?,
             }),
-            Some(r) if r.starts_with('W') => {
-                if r.len() != 3 {
-                    return Err(err("the week needs two digits, as in 2026-W05"));
-                }
-                let week = number(&r[1..], 1, 53, "week")?;
-                if week == 53 && crate::period::iso_weeks_in_year(year) < 53 {
-                    return Err(err(&format!("{year} has only 52 ISO weeks")));
+            Some(b'W') => {
+                let week = number(&rest[1..], 2, 1, 53, "week", "2026-W05")?;
+                if week > iso_weeks_in_year(year) {
+                    return Err(err(format!("{year} has only 52 ISO weeks")));
                 }
                 Ok(Period::Week { year, week })
             }
-            Some(r) => {
-                if r.len() != 2 {
-                    return Err(err("the month needs two digits, as in 2026-03"));
-                }
-                Ok(Period::Month {
-                    year,
-                    month: number(r, 1, 12, "month")?,
-                })
-            }
+            Some(b'q' | b'h' | b'w') => Err(err("write Q, H and W as capital letters".into())),
+            _ => Ok(Period::Month {
+                year,
+                month: number(rest, 2, 1, 12, "month", "2026-03")?,
+            }),
         }
     }
 }
