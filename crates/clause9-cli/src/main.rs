@@ -1,3 +1,36 @@
-//! The `clause9` command.
+//! The `clause9` command: parses the command line, runs one command and maps
+//! its outcome to the exit code (0 success, 1 failure while running, 2 invalid input).
 
-fn main() {}
+mod cli;
+mod commands;
+mod context;
+mod error;
+mod evidence;
+mod output;
+mod starter;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}

@@ -1,0 +1,89 @@
+//! `clause9 status [DIR] [--period P]`: what is due, collected, missing and
+//! overdue, grouped by collector.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use clause9_core::engine::{Values, plan};
+use clause9_core::schedule::{CollectionState, collection_status};
+use serde::Serialize;
+
+use crate::cli::{Format, StoreArgs};
+use crate::context::{load_programme, open_store, period_or_current, today};
+use crate::error::CliResult;
+use crate::output::{self, BOLD, Cell, say, state_style, styled};
+
+#[derive(Serialize)]
+struct Item {
+    collector: String,
+    measure: String,
+    base: String,
+    period: String,
+    due: String,
+    state: &'static str,
+}
+
+pub async fn run(dir: &Path, period: Option<&str>, format: Format, store_args: &StoreArgs) -> CliResult {
+    let programme = load_programme(dir)?;
+    let period = period_or_current(&programme, period)?;
+    let store = open_store(dir, store_args).await?;
+    let mut periods: Vec<_> = programme
+        .measures
+        .iter()
+        .flat_map(|m| plan(&programme.settings, m, period).periods)
+        .collect();
+    periods.sort();
+    periods.dedup();
+    let observations = store.current(None, &periods).await?;
+    let values = Values::new(&observations);
+    let today = today(&programme);
+    let items = collection_status(&programme, &values, period, today);
+
+    if format == Format::Json {
+        let list: Vec<Item> = items
+            .iter()
+            .map(|i| Item {
+                collector: i.collector.clone(),
+                measure: i.measure.clone(),
+                base: i.base.clone(),
+                period: i.period.to_string(),
+                due: i.due.to_string(),
+                state: i.state.as_str(),
+            })
+            .collect();
+        return Ok(output::json(&serde_json::json!({ "period": period, "today": today.to_string(), "items": list }))?);
+    }
+
+    let mut by_collector: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+    for i in &items {
+        by_collector.entry(&i.collector).or_default().push(i);
+    }
+    say(format!("{} — collection status for {period} (today {today})", programme.settings.name));
+    for (collector, list) in by_collector {
+        let name = programme.settings.display_name(collector);
+        let open = list.iter().filter(|i| i.state != CollectionState::Collected).count();
+        say(format!("\n{}{name}{} ({collector}): {open} of {} outstanding", BOLD.render(), BOLD.render_reset(), list.len()));
+        let rows = list
+            .iter()
+            .map(|i| {
+                vec![
+                    styled(i.state.as_str(), state_style(i.state)),
+                    Cell::from(i.measure.clone()),
+                    Cell::from(i.base.clone()),
+                    Cell::from(i.period.to_string()),
+                    Cell::from(format!("due {}", i.due)),
+                ]
+            })
+            .collect();
+        output::table(&["state", "measure", "base", "period", "due"], rows);
+    }
+    let count = |s: CollectionState| items.iter().filter(|i| i.state == s).count();
+    say(format!(
+        "\n{} collected · {} open · {} due · {} overdue",
+        count(CollectionState::Collected),
+        count(CollectionState::Open),
+        count(CollectionState::Due),
+        count(CollectionState::Overdue)
+    ));
+    Ok(())
+}

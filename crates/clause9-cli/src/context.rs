@@ -1,0 +1,99 @@
+//! Reading a programme directory and opening its store: the wiring every
+//! command shares.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clause9_core::period::{Frequency, Period};
+use clause9_core::{Programme, SourceFile};
+use clause9_store::Store;
+
+use crate::cli::StoreArgs;
+use crate::error::{CliError, CliResult};
+
+/// The programme files of DIR: `clause9.toml` and `measures/**/*.toml`, sorted.
+pub fn read_files(dir: &Path) -> CliResult<(SourceFile, Vec<SourceFile>)> {
+    let settings_path = dir.join("clause9.toml");
+    if !settings_path.is_file() {
+        return Err(CliError::invalid(format!(
+            "{} is not a clause9 programme: no clause9.toml (create one with `clause9 init {}`)",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let settings = read_source(&settings_path)?;
+    let mut paths = Vec::new();
+    let measures = dir.join("measures");
+    if measures.is_dir() {
+        collect_toml(&measures, &mut paths)?;
+    }
+    paths.sort();
+    let files = paths.iter().map(|p| read_source(p)).collect::<CliResult<Vec<_>>>()?;
+    Ok((settings, files))
+}
+
+fn read_source(path: &Path) -> CliResult<SourceFile> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::invalid(format!("{}: cannot read: {e}", path.display()))
+    })?;
+    Ok(SourceFile { path: path.display().to_string(), text })
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> CliResult {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    for entry in entries {
+        let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
+        if path.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Loads and validates the programme in DIR.
+pub fn load_programme(dir: &Path) -> CliResult<Programme> {
+    let (settings, measures) = read_files(dir)?;
+    clause9_core::load(&settings, &measures).map_err(CliError::Programme)
+}
+
+/// Opens the store: --database-url / CLAUSE9_DATABASE_URL, else DIR/.clause9/clause9.db.
+pub async fn open_store(dir: &Path, args: &StoreArgs) -> CliResult<Arc<dyn Store>> {
+    match &args.database_url {
+        Some(url) => Ok(clause9_store::open(url).await?),
+        None => {
+            let path = dir.join(".clause9").join("clause9.db");
+            Ok(Arc::new(clause9_store::open_sqlite(&path).await?))
+        }
+    }
+}
+
+/// Parses a period given on the command line.
+pub fn parse_period(text: &str) -> CliResult<Period> {
+    text.parse::<Period>().map_err(|e| CliError::invalid(format!("--period: {e}")))
+}
+
+/// Today in the programme's timezone.
+pub fn today(programme: &Programme) -> jiff::civil::Date {
+    jiff::Timestamp::now().to_zoned(programme.settings.timezone.clone()).date()
+}
+
+/// The given period, or the current month in the programme's timezone.
+pub fn period_or_current(programme: &Programme, period: Option<&str>) -> CliResult<Period> {
+    match period {
+        Some(p) => parse_period(p),
+        None => Ok(Period::containing(Frequency::Monthly, today(programme))),
+    }
+}
+
+/// Splits `[DIR] REST…` where DIR is optional: it is present when there is one
+/// more argument than the command needs at least.
+pub fn split_dir(args: &[String], needed: usize) -> (PathBuf, &[String]) {
+    if args.len() > needed {
+        (PathBuf::from(&args[0]), &args[1..])
+    } else {
+        (PathBuf::from("."), args)
+    }
+}

@@ -1,0 +1,56 @@
+//! The programmes shipped inside the binary: the starter ("start simple") and
+//! the measure library, with the starter's sample values.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use include_dir::{Dir, include_dir};
+
+static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/programmes/starter");
+static LIBRARY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/programmes/library");
+
+/// Files of the shipped programmes that are not part of a user's programme.
+const NOT_COPIED: [&str; 2] = ["samples.csv", "check.py"];
+
+pub enum Shipped {
+    Starter,
+    Library,
+}
+
+/// Writes a shipped programme's files under `dir` (which must not hold a programme).
+pub fn write(which: Shipped, dir: &Path) -> anyhow::Result<usize> {
+    let source = match which {
+        Shipped::Starter => &STARTER,
+        Shipped::Library => &LIBRARY,
+    };
+    let mut written = 0;
+    write_dir(source, dir, &mut written)?;
+    Ok(written)
+}
+
+fn write_dir(d: &Dir, root: &Path, written: &mut usize) -> anyhow::Result<()> {
+    for f in d.files() {
+        let name = f.path().file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if d.path().as_os_str().is_empty() && NOT_COPIED.contains(&name) {
+            continue;
+        }
+        let target = root.join(f.path());
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&target, f.contents()).with_context(|| format!("cannot write {}", target.display()))?;
+        *written += 1;
+    }
+    for sub in d.dirs() {
+        write_dir(sub, root, written)?;
+    }
+    Ok(())
+}
+
+/// The starter's sample values: `months_ago,measure,base,value,evidence`.
+pub fn samples() -> &'static str {
+    STARTER
+        .get_file("samples.csv")
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_default()
+}
