@@ -32,7 +32,7 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
     candidates
         .into_iter()
         .map(|c| (edit_distance(wrong, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < c.len())
+        .filter(|(d, c)| *d <= 1 + c.len() / 5 && *d < c.len())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

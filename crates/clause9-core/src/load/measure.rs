@@ -102,9 +102,9 @@ pub fn read_measure(
     let roles = read_roles(&mut r, sink, settings);
     let frequency = read_frequencies(&mut r, sink);
     let base_count = r.raw("base").map_or(0, |b| b.get_ref().as_array().map_or(0, |a| a.len()));
-    let base = read_bases(&mut r, sink, settings);
+    let (base, base_ids) = read_bases(&mut r, sink, settings);
     let all_bases_read = base.len() == base_count;
-    let derived = read_derived(&mut r, sink, &base).filter(|_| all_bases_read);
+    let derived = read_derived(&mut r, sink, base_ids).filter(|_| all_bases_read);
     let indicator = read_indicator(&mut r, sink, &base, &derived);
     let chart = read_chart(&mut r, sink);
     r.finish(sink, TOP_KEYS);
@@ -222,23 +222,34 @@ fn read_frequencies(r: &mut TableReader, sink: &mut Sink) -> Option<Frequencies>
     })
 }
 
-fn check_local_id(sink: &mut Sink, seen: &mut BTreeMap<String, Range<usize>>, id: &Located<String>, what: &str) {
+/// Checks a base or derived id; false when it cannot be used (bad or duplicate).
+fn check_local_id(sink: &mut Sink, seen: &mut BTreeMap<String, Range<usize>>, id: &Located<String>, what: &str) -> bool {
+    let mut ok = true;
     if !is_formula_id(&id.value) {
+        ok = false;
         sink.error(id.span.clone(), format!("bad {what} id `{}`: use letters, digits and `_`, starting with a letter (it is a name in formulas)", id.value));
     } else if FUNCTION_NAMES.contains(&id.value.as_str()) {
+        ok = false;
         sink.error(id.span.clone(), format!("{what} id `{}` is the name of a formula function: choose another", id.value));
     }
     if seen.insert(id.value.clone(), id.span.clone()).is_some() {
+        ok = false;
         sink.error(id.span.clone(), format!("duplicate id `{}`: base and derived ids must be unique within a measure", id.value));
     }
+    ok
 }
 
-fn read_bases(r: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Vec<Located<BaseMeasure>> {
+/// The base measures that loaded, and the ids of every `[[base]]` (loaded or not).
+fn read_bases(
+    r: &mut TableReader,
+    sink: &mut Sink,
+    settings: &Settings,
+) -> (Vec<Located<BaseMeasure>>, BTreeMap<String, Range<usize>>) {
     let tables = r.tables(sink, "base");
     if tables.is_empty() && r.raw("base").is_none() {
         r.missing(sink, "[[base]]", "at least one base measure");
     }
-    let mut seen = BTreeMap::new();
+    let mut seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
     let mut out = Vec::new();
     for (i, (t, span)) in tables.into_iter().enumerate() {
         let mut b = TableReader::over(format!("[[base]] #{}", i + 1), t, span.clone());
@@ -284,7 +295,7 @@ fn read_bases(r: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Vec<
             });
         }
     }
-    out
+    (out, seen)
 }
 
 fn read_manual(b: &mut TableReader, sink: &mut Sink) -> Option<BaseMethod> {
@@ -352,16 +363,21 @@ fn offset_in_literal(text: &str, literal: &Range<usize>, value: &str, inner: usi
     }
 }
 
-fn read_derived(r: &mut TableReader, sink: &mut Sink, base: &[Located<BaseMeasure>]) -> Option<Vec<DerivedMeasure>> {
-    let mut seen: BTreeMap<String, Range<usize>> = base.iter().map(|b| (b.value.id.clone(), b.span.clone())).collect();
+fn read_derived(
+    r: &mut TableReader,
+    sink: &mut Sink,
+    mut seen: BTreeMap<String, Range<usize>>,
+) -> Option<Vec<DerivedMeasure>> {
     let mut parsed: Vec<(DerivedMeasure, Vec<(String, Range<usize>)>, Range<usize>)> = Vec::new();
     let mut ok = true;
     for (i, (t, span)) in r.tables(sink, "derived").into_iter().enumerate() {
         let mut d = TableReader::over(format!("[[derived]] #{}", i + 1), t, span.clone());
-        let id = d.required_string(sink, "id", "a name for the computed value");
-        if let Some(id) = &id {
-            check_local_id(sink, &mut seen, id, "derived");
-            d.name = format!("derived `{}`", id.value);
+        let mut id = d.required_string(sink, "id", "a name for the computed value");
+        if let Some(i) = &id {
+            d.name = format!("derived `{}`", i.value);
+            if !check_local_id(sink, &mut seen, i, "derived") {
+                id = None;
+            }
         }
         let formula = d.required_string(sink, "formula", "e.g. \"100 * done / total\"");
         let description = d.string(sink, "description").map(|s| s.value);
