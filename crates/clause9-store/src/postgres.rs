@@ -1,0 +1,82 @@
+//! The PostgreSQL store: a shared server; concurrent writers are serialised
+//! per key by the unique indexes, and a lost race is reported as a conflict.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use clause9_core::observation::{NewObservation, Observation};
+use clause9_core::period::Period;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::Store;
+use crate::error::{Redactor, StoreError, is_unique_violation};
+use crate::rows::{self, Encoded, RawRow};
+use crate::shared::{check_superseded, impl_store};
+use crate::sql;
+
+static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// How long to wait for a connection (for instance while the server starts).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A store in a PostgreSQL database (in the schema first on `search_path`).
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    redactor: Redactor,
+}
+
+impl PostgresStore {
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl_store!(PostgresStore, sqlx::Postgres, "postgres", "BEGIN");
+
+/// Opens the store at a `postgres://` URL and brings its schema up to date.
+/// Errors never contain the URL's password.
+pub async fn open_postgres(url: &str) -> Result<PostgresStore, StoreError> {
+    let redactor = Redactor::for_url(url);
+    let options = PgConnectOptions::from_str(url).map_err(|e| {
+        StoreError::Url(redactor.clean(&format!(
+            "bad postgres database url: {e}; use postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+        )))
+    })?;
+    connect(options, redactor).await
+}
+
+/// Opens the store with explicit connection options (for instance with
+/// `.options([("search_path", "clause9")])`) and brings its schema up to date.
+pub async fn open_postgres_with(options: PgConnectOptions) -> Result<PostgresStore, StoreError> {
+    connect(options, Redactor::default()).await
+}
+
+async fn connect(
+    options: PgConnectOptions,
+    redactor: Redactor,
+) -> Result<PostgresStore, StoreError> {
+    let place = format!(
+        "{}:{}/{}",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or(options.get_username())
+    );
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .connect_with(options)
+        .await
+        .map_err(|e| match redactor.db(e) {
+            StoreError::Database(message) => StoreError::Database(format!(
+                "cannot connect to postgres at {}: {message}",
+                redactor.clean(&place)
+            )),
+            other => other,
+        })?;
+    // sqlx takes an advisory lock, so concurrent openers apply migrations once.
+    MIGRATOR.run(&pool).await.map_err(|e| redactor.migrate(e))?;
+    Ok(PostgresStore { pool, redactor })
+}
