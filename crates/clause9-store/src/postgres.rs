@@ -1,5 +1,5 @@
-//! The PostgreSQL store: a shared server; concurrent writers are serialised
-//! per key by the unique indexes, and a lost race is reported as a conflict.
+//! The PostgreSQL store: a shared server; concurrent writers of the same key
+//! are serialised by advisory locks, and a lost race is reported as a conflict.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use crate::Store;
 use crate::error::{Redactor, StoreError, is_unique_violation};
 use crate::rows::{self, Encoded, RawRow};
-use crate::shared::{check_superseded, impl_store};
+use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
@@ -34,7 +34,21 @@ impl PostgresStore {
     }
 }
 
-impl_store!(PostgresStore, sqlx::Postgres, "postgres", "BEGIN");
+// Appends lock the keys they write (transaction-scoped advisory locks, in
+// sorted order so that two batches cannot deadlock), so the head checks see
+// any committed competitor; the unique indexes catch writers that bypass it.
+impl_store!(
+    PostgresStore,
+    sqlx::Postgres,
+    "postgres",
+    begin: "BEGIN",
+    lock: Some(KEY_LOCK)
+);
+
+/// Locks one key for the rest of the transaction; the two-integer form keeps
+/// these locks apart from sqlx's single-bigint migration lock.
+const KEY_LOCK: &str =
+    "SELECT pg_advisory_xact_lock(1093, hashtext(current_schema() || ':' || $1))";
 
 /// Opens the store at a `postgres://` URL and brings its schema up to date.
 /// Errors never contain the URL's password.

@@ -36,10 +36,23 @@ pub(crate) fn check_superseded(
     }
 }
 
+/// The distinct keys of a batch, sorted, as text to lock (`measure␟base␟period`).
+pub(crate) fn lock_keys(items: &[Encoded]) -> Vec<String> {
+    let mut keys: Vec<String> = items
+        .iter()
+        .map(|i| format!("{}\u{1f}{}\u{1f}{}", i.measure, i.base, i.period))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// Implements `Store` for `$store`, a struct with fields `pool: sqlx::Pool<$db>`
-/// and `redactor: Redactor`. `$begin` starts a write transaction.
+/// and `redactor: Redactor`. `$begin` starts a write transaction; `$lock`, if
+/// any, is run inside it for each key of the batch, in sorted order, to
+/// serialise writers of the same key (`$1` is the key text).
 macro_rules! impl_store {
-    ($store:ident, $db:ty, $name:literal, $begin:literal) => {
+    ($store:ident, $db:ty, $name:literal, begin: $begin:literal, lock: $lock:expr) => {
         impl $store {
             /// The id of the current value of `item`'s key, read through `executor`.
             async fn head<'e, E>(executor: E, item: &Encoded) -> Result<Option<i64>, sqlx::Error>
@@ -94,6 +107,16 @@ macro_rules! impl_store {
                 }
                 let db = |e| self.redactor.db(e);
                 let mut tx = self.pool.begin_with($begin).await.map_err(db)?;
+                let lock: Option<&'static str> = $lock;
+                if let Some(lock) = lock {
+                    for key in lock_keys(&items) {
+                        sqlx::query(lock)
+                            .bind(key)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db)?;
+                    }
+                }
                 let mut stored = Vec::with_capacity(items.len());
                 for item in &items {
                     if let Some(target) = item.supersedes {
@@ -110,8 +133,9 @@ macro_rules! impl_store {
                     }
                     match Self::insert(&mut tx, item).await {
                         Ok(row) => stored.push(row.decode()?),
-                        // Another writer got there first (a race the check above
-                        // could not see): report the value that won.
+                        // Another writer got there first (a race the checks above
+                        // could not see, e.g. one that bypassed the key lock):
+                        // report the value that won.
                         Err(e) if is_unique_violation(&e) => {
                             tx.rollback().await.map_err(db)?;
                             let head = Self::head(&self.pool, item).await.map_err(db)?;

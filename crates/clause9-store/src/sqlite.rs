@@ -14,7 +14,7 @@ use sqlx::sqlite::{
 use crate::Store;
 use crate::error::{Redactor, StoreError, is_unique_violation};
 use crate::rows::{self, Encoded, RawRow};
-use crate::shared::{check_superseded, impl_store};
+use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -42,7 +42,15 @@ impl SqliteStore {
     }
 }
 
-impl_store!(SqliteStore, sqlx::Sqlite, "sqlite", "BEGIN IMMEDIATE");
+// BEGIN IMMEDIATE takes the database write lock, so appends are serialised
+// and the head checks inside the transaction cannot be overtaken.
+impl_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    "sqlite",
+    begin: "BEGIN IMMEDIATE",
+    lock: None
+);
 
 /// Opens (creating it and its directory if needed) the SQLite store at `path`
 /// and brings its schema up to date.
