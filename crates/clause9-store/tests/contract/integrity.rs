@@ -251,3 +251,29 @@ pub async fn lost_race_is_a_conflict(f: &Fixture) {
     let ids: Vec<_> = history.iter().map(|o| (o.id, o.superseded_by)).collect();
     assert_eq!(ids, [(original[0].id, Some(raw_id)), (raw_id, None)]);
 }
+
+pub async fn opposite_batches_conflict_without_deadlock(f: &Fixture) {
+    let (one, two) = tokio::join!(f.open(), f.open());
+    for round in 0..10 {
+        let (a, b) = (format!("a{round}"), format!("b{round}"));
+        let forward = [
+            obs("M", &a, "2026-10", Some(1.0)),
+            obs("M", &b, "2026-10", Some(1.0)),
+        ];
+        let backward = [
+            obs("M", &b, "2026-10", Some(2.0)),
+            obs("M", &a, "2026-10", Some(2.0)),
+        ];
+        let (s1, s2) = (one.clone(), two.clone());
+        let t1 = tokio::spawn(async move { s1.append(&forward).await });
+        let t2 = tokio::spawn(async move { s2.append(&backward).await });
+        let results = [t1.await.unwrap(), t2.await.unwrap()];
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        let conflicts = results
+            .iter()
+            .filter(|r| matches!(r, Err(StoreError::Conflict { .. })))
+            .count();
+        assert_eq!((ok, conflicts), (1, 1), "round {round}: {results:?}");
+    }
+    assert_eq!(one.current(Some("M"), &[]).await.unwrap().len(), 20);
+}

@@ -46,4 +46,5 @@ contract!(
     integrity::two_stores_append_concurrently,
     integrity::concurrent_corrections_one_wins,
     integrity::lost_race_is_a_conflict,
+    integrity::opposite_batches_conflict_without_deadlock,
 );
