@@ -97,14 +97,18 @@ impl Redactor {
 
     /// Maps a sqlx error, saying what to do.
     pub(crate) fn db(&self, error: sqlx::Error) -> StoreError {
-        let advice = match &error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
-                "; check that the database server is running and reachable, then retry"
-            }
-            sqlx::Error::Configuration(_) => "; check the database URL",
-            _ => "",
-        };
-        StoreError::Database(self.clean(&format!("{error}{advice}")))
+        let (text, advice) = describe(&error);
+        let advice = advice.unwrap_or("");
+        StoreError::Database(self.clean(&format!("{text}{advice}")))
+    }
+
+    /// Maps an error met while connecting to `place` (`host:port/database`).
+    pub(crate) fn connect(&self, place: &str, error: sqlx::Error) -> StoreError {
+        let (text, advice) = describe(&error);
+        let advice = advice.unwrap_or("; check the database url, the user and the password");
+        StoreError::Database(self.clean(&format!(
+            "cannot connect to postgres at {place}: {text}{advice}"
+        )))
     }
 
     /// Maps a migration error, saying what to do.
@@ -122,6 +126,20 @@ impl Redactor {
             other => format!("{other}; check the database and retry"),
         };
         StoreError::Migration(self.clean(&message))
+    }
+}
+
+/// The text of a sqlx error (the server's own message for database errors)
+/// and, when the kind of error tells, what to do about it.
+fn describe(error: &sqlx::Error) -> (String, Option<&'static str>) {
+    match error {
+        sqlx::Error::Database(e) => (e.message().to_string(), None),
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => (
+            error.to_string(),
+            Some("; check that the database server is running and reachable, then retry"),
+        ),
+        sqlx::Error::Configuration(_) => (error.to_string(), Some("; check the database url")),
+        _ => (error.to_string(), None),
     }
 }
 

@@ -83,13 +83,7 @@ async fn connect(
         .acquire_timeout(CONNECT_TIMEOUT)
         .connect_with(options)
         .await
-        .map_err(|e| match redactor.db(e) {
-            StoreError::Database(message) => StoreError::Database(format!(
-                "cannot connect to postgres at {}: {message}",
-                redactor.clean(&place)
-            )),
-            other => other,
-        })?;
+        .map_err(|e| redactor.connect(&place, e))?;
     // sqlx takes an advisory lock, so concurrent openers apply migrations once.
     MIGRATOR.run(&pool).await.map_err(|e| redactor.migrate(e))?;
     Ok(PostgresStore { pool, redactor })
