@@ -55,9 +55,16 @@ fn describe_current(current: Option<i64>) -> String {
 }
 
 /// Secrets (passwords) that must never appear in an error message.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Redactor {
     secrets: Vec<String>,
+}
+
+/// Shows how many secrets there are, never the secrets.
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactor({} secrets)", self.secrets.len())
+    }
 }
 
 impl Redactor {
@@ -190,6 +197,7 @@ mod tests {
             "{clean}"
         );
         assert_eq!(Redactor::for_url("postgres://app@h/db").clean("app"), "app");
+        assert!(!format!("{r:?}").contains("w0rd"));
     }
 
     #[test]
