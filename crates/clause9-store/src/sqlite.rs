@@ -1,0 +1,116 @@
+//! The SQLite store: one file in WAL mode, writers serialised by taking the
+//! write lock at the start of each append (`BEGIN IMMEDIATE`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clause9_core::observation::{NewObservation, Observation};
+use clause9_core::period::Period;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::Store;
+use crate::error::{Redactor, StoreError, is_unique_violation};
+use crate::rows::{self, Encoded, RawRow};
+use crate::shared::{check_superseded, impl_store, lock_keys};
+use crate::sql;
+
+static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// How long a writer waits for another one to finish before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A store in a SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    redactor: Redactor,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes every connection (checkpointing the WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+// BEGIN IMMEDIATE takes the database write lock, so appends are serialised
+// and the head checks inside the transaction cannot be overtaken.
+impl_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    "sqlite",
+    begin: "BEGIN IMMEDIATE",
+    lock: None
+);
+
+/// Opens (creating it and its directory if needed) the SQLite store at `path`
+/// and brings its schema up to date.
+pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(BUSY_TIMEOUT)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .map_err(|e| {
+            StoreError::Database(format!(
+                "cannot open {}: {e}; check the path and its permissions",
+                path.display()
+            ))
+        })?;
+    let redactor = Redactor::default();
+    // Two processes opening a new file at once may race on the first
+    // migration; the loser finds it applied when it tries again.
+    if MIGRATOR.run(&pool).await.is_err() {
+        MIGRATOR.run(&pool).await.map_err(|e| redactor.migrate(e))?;
+    }
+    Ok(SqliteStore {
+        pool,
+        redactor,
+        path: path.to_path_buf(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Row;
+
+    /// The shared SQL uses `$N` placeholders: sqlx-sqlite must bind them by
+    /// number, not by order of appearance.
+    #[tokio::test]
+    async fn dollar_placeholders_bind_by_number() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let row = sqlx::query("SELECT $3 AS c, $1 AS a, $2 AS b, $1 AS a2")
+            .bind("one")
+            .bind("two")
+            .bind("three")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let get = |i: usize| row.get::<String, _>(i);
+        assert_eq!(
+            (get(0), get(1), get(2), get(3)),
+            ("three".into(), "one".into(), "two".into(), "one".into())
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! The store contract suite: every case runs on SQLite, and on PostgreSQL when
+//! `CLAUSE9_TEST_POSTGRES_URL` is set (otherwise the PostgreSQL variant says
+//! it was skipped).
+
+mod fixture;
+mod integrity;
+mod opening;
+mod reads;
+
+/// For each case, a module with a `sqlite` and a `postgres` test.
+macro_rules! contract {
+    ($($file:ident :: $case:ident),* $(,)?) => {$(
+        mod $case {
+            use crate::fixture::Fixture;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let f = Fixture::sqlite();
+                crate::$file::$case(&f).await;
+                f.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(f) = Fixture::postgres(stringify!($case)).await {
+                    crate::$file::$case(&f).await;
+                    f.finish().await;
+                }
+            }
+        }
+    )*};
+}
+
+contract!(
+    reads::round_trip_every_field,
+    reads::current_filters_by_measure_and_periods,
+    reads::correction_supersedes_and_history,
+    reads::reopen_keeps_data_and_migrations_are_idempotent,
+    reads::open_by_url,
+    reads::corrupt_row_names_its_id,
+    integrity::stale_supersedes_conflicts,
+    integrity::batch_with_a_conflict_stores_nothing,
+    integrity::second_original_conflicts,
+    integrity::bad_corrections_are_refused,
+    integrity::database_refuses_changes_behind_the_store,
+    integrity::two_stores_append_concurrently,
+    integrity::concurrent_corrections_one_wins,
+    integrity::lost_race_is_a_conflict,
+    integrity::opposite_batches_conflict_without_deadlock,
+);
