@@ -130,9 +130,11 @@ fn validate_prints_every_problem_with_its_position_and_exits_2() {
     let (code, _, err) = run(clause9(&["validate", p.to_str().unwrap()]));
     assert_eq!(code, 2);
     let file = m.display().to_string();
-    assert!(err.contains(&format!("{file}:19:13: unknown person or group `nobody`")), "{err}");
+    assert!(err.contains(&format!("{file}:20:13: unknown person or group `nobody`")), "{err}");
     assert!(err.contains("`red` (99) is better than `green` (95)"), "{err}");
-    assert!(err.contains("broken.toml:2:"), "{err}");
+    assert!(err.contains("broken.toml:2:12: TOML syntax: unclosed array"), "{err}");
+    assert_eq!(err.matches("broken.toml").count(), 1, "only the syntax error of a broken file: {err}");
+    assert!(err.ends_with("3 problems found\n"), "{err}");
     // every problem line has PATH:LINE:COLUMN
     for line in err.lines().filter(|l| !l.ends_with("found")) {
         let mut parts = line.splitn(4, ':');

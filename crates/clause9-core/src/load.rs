@@ -21,6 +21,7 @@ pub fn load(settings_file: &SourceFile, measure_files: &[SourceFile]) -> Result<
 
     let mut sink = Sink::new(&settings_file.path, &settings_file.text);
     let doc = parse_toml(&mut sink);
+    let syntax_errors = sink.diagnostics.len();
     let loaded = settings::read_settings(&doc, &mut sink);
     for p in &loaded.person_refs {
         if !loaded.settings.people.contains_key(&p.value) {
@@ -32,6 +33,11 @@ pub fn load(settings_file: &SourceFile, measure_files: &[SourceFile]) -> Result<
             sink.error(p.span.clone(), format!("unknown person `{}`{hint}", p.value));
         }
     }
+    if syntax_errors > 0 {
+        // what follows a syntax error is read from a partial recovery: only the
+        // syntax errors are certain
+        sink.diagnostics.truncate(syntax_errors);
+    }
     diagnostics.append(&mut sink.diagnostics);
     let settings = loaded.settings;
 
@@ -40,6 +46,10 @@ pub fn load(settings_file: &SourceFile, measure_files: &[SourceFile]) -> Result<
     for file in measure_files {
         let mut sink = Sink::new(&file.path, &file.text);
         let doc = parse_toml(&mut sink);
+        if !sink.diagnostics.is_empty() {
+            diagnostics.append(&mut sink.diagnostics);
+            continue;
+        }
         if let Some((m, id_span)) = measure::read_measure(&doc, &mut sink, &settings, &file.path) {
             let here = sink.position.diagnostic(id_span, "");
             match first_seen.get(&m.id) {
