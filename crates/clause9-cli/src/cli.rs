@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "clause9", version, about = "Measure, analyse and evaluate an ISMS (ISO/IEC 27001 clause 9)")]
+#[command(
+    name = "clause9",
+    version,
+    about = "Measure, analyse and evaluate an ISMS (ISO/IEC 27001 clause 9)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

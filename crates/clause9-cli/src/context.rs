@@ -29,21 +29,29 @@ pub fn read_files(dir: &Path) -> CliResult<(SourceFile, Vec<SourceFile>)> {
         collect_toml(&measures, &mut paths)?;
     }
     paths.sort();
-    let files = paths.iter().map(|p| read_source(p)).collect::<CliResult<Vec<_>>>()?;
+    let files = paths
+        .iter()
+        .map(|p| read_source(p))
+        .collect::<CliResult<Vec<_>>>()?;
     Ok((settings, files))
 }
 
 fn read_source(path: &Path) -> CliResult<SourceFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::invalid(format!("{}: cannot read: {e}", path.display()))
-    })?;
-    Ok(SourceFile { path: path.display().to_string(), text })
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::invalid(format!("{}: cannot read: {e}", path.display())))?;
+    Ok(SourceFile {
+        path: path.display().to_string(),
+        text,
+    })
 }
 
 fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> CliResult {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
     for entry in entries {
-        let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
+        let path = entry
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .path();
         if path.is_dir() {
             collect_toml(&path, out)?;
         } else if path.extension().is_some_and(|e| e == "toml") {
@@ -72,12 +80,15 @@ pub async fn open_store(dir: &Path, args: &StoreArgs) -> CliResult<Arc<dyn Store
 
 /// Parses a period given on the command line.
 pub fn parse_period(text: &str) -> CliResult<Period> {
-    text.parse::<Period>().map_err(|e| CliError::invalid(format!("--period: {e}")))
+    text.parse::<Period>()
+        .map_err(|e| CliError::invalid(format!("--period: {e}")))
 }
 
 /// Today in the programme's timezone.
 pub fn today(programme: &Programme) -> jiff::civil::Date {
-    jiff::Timestamp::now().to_zoned(programme.settings.timezone.clone()).date()
+    jiff::Timestamp::now()
+        .to_zoned(programme.settings.timezone.clone())
+        .date()
 }
 
 /// The given period, or the current month in the programme's timezone.

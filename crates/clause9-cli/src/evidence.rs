@@ -25,7 +25,10 @@ pub struct Resolved {
 
 impl Resolved {
     pub fn none() -> Self {
-        Resolved { evidence: Evidence::default(), bytes: None }
+        Resolved {
+            evidence: Evidence::default(),
+            bytes: None,
+        }
     }
 
     /// Keeps a copy of a file's bytes in the programme's evidence vault.
@@ -43,10 +46,18 @@ impl Resolved {
 pub fn resolve(programme: &Path, also: Option<&Path>, arg: &str) -> CliResult<Resolved> {
     if is_link(arg) {
         if arg.chars().any(char::is_whitespace) || arg.len() > 2048 {
-            return Err(CliError::invalid(format!("evidence link `{arg}` is not a valid URL")));
+            return Err(CliError::invalid(format!(
+                "evidence link `{arg}` is not a valid URL"
+            )));
         }
-        let evidence = Evidence { url: Some(arg.to_string()), ..Evidence::default() };
-        return Ok(Resolved { evidence, bytes: None });
+        let evidence = Evidence {
+            url: Some(arg.to_string()),
+            ..Evidence::default()
+        };
+        return Ok(Resolved {
+            evidence,
+            bytes: None,
+        });
     }
     let direct = Path::new(arg);
     let path = std::iter::once(direct.to_path_buf())
@@ -58,7 +69,8 @@ pub fn resolve(programme: &Path, also: Option<&Path>, arg: &str) -> CliResult<Re
             "evidence file `{arg}` not found (give an existing file, or an https:// link)"
         )));
     };
-    let bytes = std::fs::read(&path).map_err(|e| CliError::invalid(format!("cannot read evidence `{arg}`: {e}")))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| CliError::invalid(format!("cannot read evidence `{arg}`: {e}")))?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let evidence = Evidence {
         name: Some(display_name(programme, &path)),
@@ -66,7 +78,10 @@ pub fn resolve(programme: &Path, also: Option<&Path>, arg: &str) -> CliResult<Re
         size: Some(bytes.len() as u64),
         url: None,
     };
-    Ok(Resolved { evidence, bytes: Some(bytes) })
+    Ok(Resolved {
+        evidence,
+        bytes: Some(bytes),
+    })
 }
 
 /// The evidence file's name relative to the programme directory when inside it.
@@ -75,7 +90,10 @@ fn display_name(dir: &Path, path: &Path) -> String {
     match (canonical(dir), canonical(path)) {
         (Some(d), Some(p)) => match p.strip_prefix(&d) {
             Ok(rel) => rel.to_string_lossy().into_owned(),
-            Err(_) => p.file_name().map_or_else(|| p.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned()),
+            Err(_) => p.file_name().map_or_else(
+                || p.to_string_lossy().into_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
         },
         _ => path.to_string_lossy().into_owned(),
     }
@@ -88,10 +106,15 @@ fn keep_copy(dir: &Path, sha256: &str, bytes: &[u8]) -> CliResult {
     if target.is_file() {
         return Ok(());
     }
-    std::fs::create_dir_all(&vault).with_context(|| format!("cannot create {}", vault.display()))?;
+    std::fs::create_dir_all(&vault)
+        .with_context(|| format!("cannot create {}", vault.display()))?;
     let tmp = vault.join(format!(".{sha256}.{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    f.write_all(bytes).and_then(|_| f.sync_all()).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &target).with_context(|| format!("cannot store evidence in {}", vault.display()))?;
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &target)
+        .with_context(|| format!("cannot store evidence in {}", vault.display()))?;
     Ok(())
 }

@@ -36,12 +36,18 @@ pub struct Cell {
 
 impl<T: Into<String>> From<T> for Cell {
     fn from(t: T) -> Self {
-        Cell { text: t.into(), style: Style::new() }
+        Cell {
+            text: t.into(),
+            style: Style::new(),
+        }
     }
 }
 
 pub fn styled(text: impl Into<String>, style: Style) -> Cell {
-    Cell { text: text.into(), style }
+    Cell {
+        text: text.into(),
+        style,
+    }
 }
 
 /// Prints rows under a header, columns padded to their widest cell.
@@ -61,8 +67,18 @@ pub fn table(header: &[&str], rows: Vec<Vec<Cell>>) {
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
-                let pad = if i == last { 0 } else { widths[i].saturating_sub(c.text.chars().count()) };
-                format!("{}{}{}{}", c.style.render(), c.text, c.style.render_reset(), " ".repeat(pad))
+                let pad = if i == last {
+                    0
+                } else {
+                    widths[i].saturating_sub(c.text.chars().count())
+                };
+                format!(
+                    "{}{}{}{}",
+                    c.style.render(),
+                    c.text,
+                    c.style.render_reset(),
+                    " ".repeat(pad)
+                )
             })
             .collect::<Vec<_>>()
             .join("  ")

@@ -30,15 +30,21 @@ pub fn write(which: Shipped, dir: &Path) -> anyhow::Result<usize> {
 
 fn write_dir(d: &Dir, root: &Path, written: &mut usize) -> anyhow::Result<()> {
     for f in d.files() {
-        let name = f.path().file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = f
+            .path()
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if d.path().as_os_str().is_empty() && NOT_COPIED.contains(&name) {
             continue;
         }
         let target = root.join(f.path());
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&target, f.contents()).with_context(|| format!("cannot write {}", target.display()))?;
+        std::fs::write(&target, f.contents())
+            .with_context(|| format!("cannot write {}", target.display()))?;
         *written += 1;
     }
     for sub in d.dirs() {

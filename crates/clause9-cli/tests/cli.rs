@@ -17,11 +17,25 @@ fn init_writes_a_starter_that_evaluates_to_real_statuses() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["id"].as_str().unwrap().to_string(), m["status"].as_str().unwrap().to_string()))
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap().to_string(),
+                m["status"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     // the starter's README works these out by hand from samples.csv
-    let expected = [("M-AW-01", "green"), ("M-INC-01", "amber"), ("M-MFA-01", "green"), ("M-PHI-01", "amber"), ("M-VUL-01", "red")];
-    let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let expected = [
+        ("M-AW-01", "green"),
+        ("M-INC-01", "amber"),
+        ("M-MFA-01", "green"),
+        ("M-PHI-01", "amber"),
+        ("M-VUL-01", "red"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     assert_eq!(statuses, expected);
     let aw = &json["measures"][0];
     assert_eq!(aw["base"]["trained"], 451);
@@ -29,7 +43,13 @@ fn init_writes_a_starter_that_evaluates_to_real_statuses() {
     assert!((aw["value"].as_f64().unwrap() - 100.0 * 451.0 / 468.0).abs() < 1e-12);
     assert_eq!(aw["diagnostics"], serde_json::json!([]));
     // every sample value carries its evidence hash, and the vault holds the file
-    let history = ok(clause9(&["history", p.to_str().unwrap(), "M-AW-01", "--format", "json"]));
+    let history = ok(clause9(&[
+        "history",
+        p.to_str().unwrap(),
+        "M-AW-01",
+        "--format",
+        "json",
+    ]));
     let history: serde_json::Value = serde_json::from_str(&history).unwrap();
     let first = &history[0];
     let sha = first["evidence"]["sha256"].as_str().unwrap();
@@ -45,29 +65,59 @@ fn init_writes_a_starter_that_evaluates_to_real_statuses() {
 fn table_output_is_plain_when_piped() {
     let (_dir, p) = starter();
     let out = ok(clause9(&["evaluate", p.to_str().unwrap()]));
-    assert!(!out.contains('\u{1b}'), "escape codes in piped output: {out:?}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "escape codes in piped output: {out:?}"
+    );
     assert!(out.contains("M-VUL-01") && out.contains("● red"), "{out}");
-    assert!(out.contains("2 green · 2 amber · 1 red · 0 no data"), "{out}");
+    assert!(
+        out.contains("2 green · 2 amber · 1 red · 0 no data"),
+        "{out}"
+    );
 }
 
 #[test]
 fn a_quarter_combines_the_months() {
     let (_dir, p) = starter();
-    let this_month = evaluate_json(&p, None)["period"].as_str().unwrap().to_string();
+    let this_month = evaluate_json(&p, None)["period"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let month: jiff::civil::Date = format!("{this_month}-01").parse().unwrap();
     let quarter = format!("{}-Q{}", month.year(), (month.month() - 1) / 3 + 1);
     let months: Vec<String> = (0..3)
-        .map(|i| format!("{}-{:02}", month.year(), (month.month() - 1) / 3 * 3 + 1 + i))
+        .map(|i| {
+            format!(
+                "{}-{:02}",
+                month.year(),
+                (month.month() - 1) / 3 * 3 + 1 + i
+            )
+        })
         .collect();
     let q = evaluate_json(&p, Some(&quarter));
-    let phi = q["measures"].as_array().unwrap().iter().find(|m| m["id"] == "M-PHI-01").unwrap().clone();
+    let phi = q["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "M-PHI-01")
+        .unwrap()
+        .clone();
     let mut clicked = 0.0;
     let mut delivered = 0.0;
     let mut all_months = true;
     for m in &months {
         let e = evaluate_json(&p, Some(m));
-        let phi_m = e["measures"].as_array().unwrap().iter().find(|x| x["id"] == "M-PHI-01").unwrap().clone();
-        match (phi_m["base"]["users_clicked"].as_f64(), phi_m["base"]["emails_delivered"].as_f64()) {
+        let phi_m = e["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "M-PHI-01")
+            .unwrap()
+            .clone();
+        match (
+            phi_m["base"]["users_clicked"].as_f64(),
+            phi_m["base"]["emails_delivered"].as_f64(),
+        ) {
             (Some(c), Some(d)) => {
                 clicked += c;
                 delivered += d;
@@ -93,7 +143,13 @@ fn the_library_validates_and_has_at_least_35_constructs() {
     let out = ok(clause9(&["init", "--library", p.to_str().unwrap()]));
     assert!(out.contains("measures"), "{out}");
     let out = ok(clause9(&["validate", p.to_str().unwrap()]));
-    let count: usize = out.split('(').nth(1).and_then(|s| s.split(' ').next()).unwrap().parse().unwrap();
+    let count: usize = out
+        .split('(')
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(count >= 35, "{out}");
     // evaluating a library with no values explains every no_data
     let json = evaluate_json(&p, Some("2026-10"));
@@ -109,13 +165,21 @@ fn the_spec_example_validates_and_collect_says_it_is_not_available() {
     copy_dir(&repo().join("examples/spec"), dir.path());
     let p = dir.path();
     ok(clause9(&["validate", p.to_str().unwrap()]));
-    let (code, out, err) = run(clause9(&["collect", p.to_str().unwrap(), "--period", "2026-10"]));
+    let (code, out, err) = run(clause9(&[
+        "collect",
+        p.to_str().unwrap(),
+        "--period",
+        "2026-10",
+    ]));
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("not available yet"), "{err}");
     let json = evaluate_json(p, Some("2026-10"));
     let m = &json["measures"][0];
     assert_eq!(m["status"], "no_data");
-    assert_eq!(m["base"], serde_json::json!({ "closed": null, "closed_in_sla": null }));
+    assert_eq!(
+        m["base"],
+        serde_json::json!({ "closed": null, "closed_in_sla": null })
+    );
     assert_eq!(m["derived"], serde_json::json!({ "sla_rate": null }));
     assert_eq!(json["programme"], "Acme ISMS measurement programme");
 }
@@ -125,21 +189,46 @@ fn validate_prints_every_problem_with_its_position_and_exits_2() {
     let (_dir, p) = starter();
     let m = p.join("measures/m-aw-01.toml");
     let text = std::fs::read_to_string(&m).unwrap();
-    std::fs::write(&m, text.replace("collector = \"security_lead\"", "collector = \"nobody\"").replace("red = 85", "red = 99")).unwrap();
-    std::fs::write(p.join("measures/broken.toml"), "id = \"M-X\"\nversion = [\n").unwrap();
+    std::fs::write(
+        &m,
+        text.replace("collector = \"security_lead\"", "collector = \"nobody\"")
+            .replace("red = 85", "red = 99"),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("measures/broken.toml"),
+        "id = \"M-X\"\nversion = [\n",
+    )
+    .unwrap();
     let (code, _, err) = run(clause9(&["validate", p.to_str().unwrap()]));
     assert_eq!(code, 2);
     let file = m.display().to_string();
-    assert!(err.contains(&format!("{file}:20:13: unknown person or group `nobody`")), "{err}");
-    assert!(err.contains("`red` (99) is better than `green` (95)"), "{err}");
-    assert!(err.contains("broken.toml:2:12: TOML syntax: unclosed array"), "{err}");
-    assert_eq!(err.matches("broken.toml").count(), 1, "only the syntax error of a broken file: {err}");
+    assert!(
+        err.contains(&format!("{file}:20:13: unknown person or group `nobody`")),
+        "{err}"
+    );
+    assert!(
+        err.contains("`red` (99) is better than `green` (95)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("broken.toml:2:12: TOML syntax: unclosed array"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("broken.toml").count(),
+        1,
+        "only the syntax error of a broken file: {err}"
+    );
     assert!(err.ends_with("3 problems found\n"), "{err}");
     // every problem line has PATH:LINE:COLUMN
     for line in err.lines().filter(|l| !l.ends_with("found")) {
         let mut parts = line.splitn(4, ':');
         let (_, l, c) = (parts.next(), parts.next().unwrap(), parts.next().unwrap());
-        assert!(l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok(), "{line}");
+        assert!(
+            l.parse::<usize>().is_ok() && c.parse::<usize>().is_ok(),
+            "{line}"
+        );
     }
 }
 
@@ -148,7 +237,12 @@ fn usage_errors_exit_2() {
     let (code, _, _) = run(clause9(&["evaluate", "--period"]));
     assert_eq!(code, 2);
     let (_dir, p) = starter();
-    let (code, _, err) = run(clause9(&["evaluate", p.to_str().unwrap(), "--period", "2026-13"]));
+    let (code, _, err) = run(clause9(&[
+        "evaluate",
+        p.to_str().unwrap(),
+        "--period",
+        "2026-13",
+    ]));
     assert_eq!(code, 2);
     assert!(err.contains("the month must be between 1 and 12"), "{err}");
     let (code, _, err) = run(clause9(&["validate", "/nonexistent/dir"]));

@@ -7,7 +7,9 @@ use std::process::Command;
 
 pub fn clause9(args: &[&str]) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("clause9"));
-    cmd.args(args).env_remove("CLAUSE9_DATABASE_URL").env_remove("CLAUSE9_PERSON");
+    cmd.args(args)
+        .env_remove("CLAUSE9_DATABASE_URL")
+        .env_remove("CLAUSE9_PERSON");
     cmd
 }
 
@@ -24,7 +26,10 @@ pub fn run(mut cmd: Command) -> (i32, String, String) {
 /// Runs and expects success; returns standard output.
 pub fn ok(cmd: Command) -> String {
     let (code, out, err) = run(cmd);
-    assert_eq!(code, 0, "failed with {code}\nstdout:\n{out}\nstderr:\n{err}");
+    assert_eq!(
+        code, 0,
+        "failed with {code}\nstdout:\n{out}\nstderr:\n{err}"
+    );
     out
 }
 
@@ -63,6 +68,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Number of observations stored for a measure (history, superseded included).
 pub fn stored(p: &Path, measure: &str) -> usize {
-    let out = ok(clause9(&["history", p.to_str().unwrap(), measure, "--format", "json"]));
-    serde_json::from_str::<serde_json::Value>(&out).unwrap().as_array().unwrap().len()
+    let out = ok(clause9(&[
+        "history",
+        p.to_str().unwrap(),
+        measure,
+        "--format",
+        "json",
+    ]));
+    serde_json::from_str::<serde_json::Value>(&out)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len()
 }

@@ -189,7 +189,12 @@ mod tests {
     #[test]
     fn catalog_is_complete() {
         assert_eq!(ANNEX_A.len(), 93);
-        let per_theme = |t| ANNEX_A.iter().filter(|(id, _)| theme_of(id) == Some(t)).count();
+        let per_theme = |t| {
+            ANNEX_A
+                .iter()
+                .filter(|(id, _)| theme_of(id) == Some(t))
+                .count()
+        };
         assert_eq!(per_theme(Theme::Organizational), 37);
         assert_eq!(per_theme(Theme::People), 8);
         assert_eq!(per_theme(Theme::Physical), 14);

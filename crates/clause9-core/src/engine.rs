@@ -28,7 +28,12 @@ impl<'a> Values<'a> {
         let map = observations
             .iter()
             .filter(|o| o.is_current())
-            .map(|o| ((o.new.measure.as_str(), o.new.base.as_str(), o.new.period), o))
+            .map(|o| {
+                (
+                    (o.new.measure.as_str(), o.new.base.as_str(), o.new.period),
+                    o,
+                )
+            })
             .collect();
         Values { map }
     }
@@ -54,7 +59,12 @@ pub fn evaluate(programme: &Programme, observations: &[Observation], period: Per
 }
 
 /// Evaluates one measure for `period`.
-pub fn evaluate_measure(settings: &Settings, measure: &Measure, values: &Values, period: Period) -> MeasureEvaluation {
+pub fn evaluate_measure(
+    settings: &Settings,
+    measure: &Measure,
+    values: &Values,
+    period: Period,
+) -> MeasureEvaluation {
     let mut diagnostics = Vec::new();
     let plan = plan(settings, measure, period);
     diagnostics.extend(plan.note.clone());
@@ -70,7 +80,15 @@ pub fn evaluate_measure(settings: &Settings, measure: &Measure, values: &Values,
         let value = if plan.periods.is_empty() {
             None
         } else {
-            base_value(measure, &b.id, b.aggregate, &plan.periods, period, values, &mut diagnostics)
+            base_value(
+                measure,
+                &b.id,
+                b.aggregate,
+                &plan.periods,
+                period,
+                values,
+                &mut diagnostics,
+            )
         };
         base.push((b.id.clone(), value));
     }
@@ -102,7 +120,10 @@ pub fn evaluate_measure(settings: &Settings, measure: &Measure, values: &Values,
         .and_then(|(_, v)| *v);
     let status = judge(&measure.indicator, value);
     if status == Status::NoData && diagnostics.is_empty() {
-        diagnostics.push(format!("the indicator `{}` has no value for {period}", measure.indicator.measure));
+        diagnostics.push(format!(
+            "the indicator `{}` has no value for {period}",
+            measure.indicator.measure
+        ));
     }
     MeasureEvaluation {
         id: measure.id.clone(),
@@ -136,7 +157,9 @@ fn base_value(
             return match o.new.value {
                 Some(v) => Some(v),
                 None => {
-                    diagnostics.push(format!("`{base}` for {evaluated}: the source returned no value"));
+                    diagnostics.push(format!(
+                        "`{base}` for {evaluated}: the source returned no value"
+                    ));
                     None
                 }
             };
@@ -159,11 +182,18 @@ fn base_value(
     }
     if !missing.is_empty() {
         let of = if periods.len() > 1 {
-            format!(" ({} of {} collection periods)", missing.len(), periods.len())
+            format!(
+                " ({} of {} collection periods)",
+                missing.len(),
+                periods.len()
+            )
         } else {
             String::new()
         };
-        diagnostics.push(format!("no value for `{base}` in {}{of}", missing.join(", ")));
+        diagnostics.push(format!(
+            "no value for `{base}` in {}{of}",
+            missing.join(", ")
+        ));
     }
     if !empty.is_empty() {
         diagnostics.push(format!(

@@ -77,7 +77,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("collecter", ["collector", "owner"]), Some("collector"));
+        assert_eq!(
+            suggest("collecter", ["collector", "owner"]),
+            Some("collector")
+        );
         assert_eq!(suggest("xyz", ["collector", "owner"]), None);
     }
 }

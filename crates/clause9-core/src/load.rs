@@ -16,7 +16,10 @@ use reader::Sink;
 
 /// Loads `clause9.toml` and the measure files. On any problem, returns all of
 /// them sorted by file and position; one broken file never hides the others.
-pub fn load(settings_file: &SourceFile, measure_files: &[SourceFile]) -> Result<Programme, Vec<Diagnostic>> {
+pub fn load(
+    settings_file: &SourceFile,
+    measure_files: &[SourceFile],
+) -> Result<Programme, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
 
     let mut sink = Sink::new(&settings_file.path, &settings_file.text);
@@ -30,7 +33,10 @@ pub fn load(settings_file: &SourceFile, measure_files: &[SourceFile]) -> Result<
                 Some(s) => format!(" (did you mean `{s}`?)"),
                 None => String::from(": add it under [people]"),
             };
-            sink.error(p.span.clone(), format!("unknown person `{}`{hint}", p.value));
+            sink.error(
+                p.span.clone(),
+                format!("unknown person `{}`{hint}", p.value),
+            );
         }
     }
     if syntax_errors > 0 {

@@ -21,17 +21,26 @@ pub struct ManualEntry<'a> {
 }
 
 /// Returns the measure when the entry is acceptable, or every problem found.
-pub fn check_manual<'p>(programme: &'p Programme, entry: &ManualEntry) -> Result<&'p Measure, Vec<String>> {
+pub fn check_manual<'p>(
+    programme: &'p Programme,
+    entry: &ManualEntry,
+) -> Result<&'p Measure, Vec<String>> {
     let Some(measure) = programme.measure(entry.measure) else {
         let ids = programme.measures.iter().map(|m| m.id.as_str());
         return Err(vec![match crate::ids::suggest(entry.measure, ids) {
             Some(s) => format!("unknown measure `{}` (did you mean `{s}`?)", entry.measure),
-            None => format!("unknown measure `{}`: `clause9 evaluate` lists the measures", entry.measure),
+            None => format!(
+                "unknown measure `{}`: `clause9 evaluate` lists the measures",
+                entry.measure
+            ),
         }]);
     };
     let mut problems = Vec::new();
     if !measure.is_active() {
-        problems.push(format!("{} is not active: only active measures take values", measure.id));
+        problems.push(format!(
+            "{} is not active: only active measures take values",
+            measure.id
+        ));
     }
     let freq = measure.frequency.collection;
     if entry.period.frequency() != freq {
@@ -47,12 +56,20 @@ pub fn check_manual<'p>(programme: &'p Programme, entry: &ManualEntry) -> Result
             crate::engine::first_period(&programme.settings, measure)
         ));
     } else if entry.period.first_day() > entry.today {
-        problems.push(format!("{} has not started yet (today is {})", entry.period, entry.today));
+        problems.push(format!(
+            "{} has not started yet (today is {})",
+            entry.period, entry.today
+        ));
     }
     if entry.values.is_empty() {
         problems.push(format!(
             "no values given: write BASE=VALUE for one or more of {}",
-            measure.base.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
+            measure
+                .base
+                .iter()
+                .map(|b| b.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     for (i, (id, value)) in entry.values.iter().enumerate() {
@@ -63,11 +80,19 @@ pub fn check_manual<'p>(programme: &'p Programme, entry: &ManualEntry) -> Result
         let Some(base) = measure.base(id) else {
             let ids = measure.base.iter().map(|b| b.id.as_str());
             problems.push(match crate::ids::suggest(id, ids) {
-                Some(s) => format!("{} has no base measure `{id}` (did you mean `{s}`?)", measure.id),
+                Some(s) => format!(
+                    "{} has no base measure `{id}` (did you mean `{s}`?)",
+                    measure.id
+                ),
                 None => format!(
                     "{} has no base measure `{id}`; its base measures are {}",
                     measure.id,
-                    measure.base.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
+                    measure
+                        .base
+                        .iter()
+                        .map(|b| b.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             });
             continue;
@@ -92,5 +117,9 @@ pub fn check_manual<'p>(programme: &'p Programme, entry: &ManualEntry) -> Result
             }
         }
     }
-    if problems.is_empty() { Ok(measure) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(measure)
+    } else {
+        Err(problems)
+    }
 }

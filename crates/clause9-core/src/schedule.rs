@@ -1,8 +1,8 @@
 //! What is due from whom: the collection periods of each active measure within
 //! a period, their due dates, and whether each base value is in.
 
-use jiff::civil::Date;
 use jiff::ToSpan;
+use jiff::civil::Date;
 
 use crate::engine::{Values, plan};
 use crate::measure::{BaseMethod, Measure};
@@ -55,7 +55,12 @@ pub fn due_date(measure: &Measure, period: Period) -> Date {
 }
 
 /// Every base value expected within `period`, with its state as of `today`.
-pub fn collection_status(programme: &Programme, values: &Values, period: Period, today: Date) -> Vec<CollectionItem> {
+pub fn collection_status(
+    programme: &Programme,
+    values: &Values,
+    period: Period,
+    today: Date,
+) -> Vec<CollectionItem> {
     let mut items = Vec::new();
     for m in programme.measures.iter().filter(|m| m.is_active()) {
         for c in plan(&programme.settings, m, period).periods {

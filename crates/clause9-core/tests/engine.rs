@@ -21,12 +21,18 @@ name = "Dana"
 "#;
 
 fn programme(measure: &str) -> Programme {
-    let settings = SourceFile { path: "clause9.toml".into(), text: SETTINGS.into() };
+    let settings = SourceFile {
+        path: "clause9.toml".into(),
+        text: SETTINGS.into(),
+    };
     let text = format!(
         "id = \"M-T\"\nversion = 2\nname = \"t\"\ninformation_need = \"n\"\nkind = \"performance\"\n\
          {measure}\n[roles]\nowner = \"dana\"\ncollector = \"dana\"\n"
     );
-    let m = SourceFile { path: "measures/t.toml".into(), text };
+    let m = SourceFile {
+        path: "measures/t.toml".into(),
+        text,
+    };
     match load(&settings, &[m]) {
         Ok(p) => p,
         Err(d) => panic!("fixture does not load: {d:?}"),
@@ -49,7 +55,11 @@ fn observations(spec: &[&str]) -> Vec<Observation> {
                     measure: "M-T".into(),
                     base: parts[0].into(),
                     period: parts[1].parse().unwrap(),
-                    value: if value == "null" { None } else { Some(value.parse().unwrap()) },
+                    value: if value == "null" {
+                        None
+                    } else {
+                        Some(value.parse().unwrap())
+                    },
                     definition_version: version,
                     recorded_by: "dana".into(),
                     recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
@@ -76,7 +86,10 @@ fn check(measure: &str, stored: &[&str], period: &str, expected: &str) {
     let period: Period = period.parse().unwrap();
     let e = evaluate_measure(&p.settings, &p.measures[0], &values, period);
     let list = |v: &[(String, Option<f64>)]| {
-        v.iter().map(|(k, v)| format!("{k}={}", fmt(*v))).collect::<Vec<_>>().join(" ")
+        v.iter()
+            .map(|(k, v)| format!("{k}={}", fmt(*v)))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let got = format!(
         "{} {} | {} | {} | {}",
@@ -86,7 +99,10 @@ fn check(measure: &str, stored: &[&str], period: &str, expected: &str) {
         list(&e.derived),
         e.diagnostics.join(" / ")
     );
-    assert_eq!(got, expected, "\nmeasure:\n{measure}\nstored: {stored:?}\nperiod: {period}");
+    assert_eq!(
+        got, expected,
+        "\nmeasure:\n{measure}\nstored: {stored:?}\nperiod: {period}"
+    );
 }
 
 const RATIO: &str = r#"
@@ -110,10 +126,30 @@ red = 80
 
 #[test]
 fn a_month_is_judged_on_its_own_values() {
-    check(RATIO, &["done 2026-10 45", "total 2026-10 50"], "2026-10", "green 90 | done=45 total=50 | rate=90 | ");
-    check(RATIO, &["done 2026-10 44", "total 2026-10 50"], "2026-10", "amber 88 | done=44 total=50 | rate=88 | ");
-    check(RATIO, &["done 2026-10 40", "total 2026-10 50"], "2026-10", "amber 80 | done=40 total=50 | rate=80 | ");
-    check(RATIO, &["done 2026-10 39", "total 2026-10 50"], "2026-10", "red 78 | done=39 total=50 | rate=78 | ");
+    check(
+        RATIO,
+        &["done 2026-10 45", "total 2026-10 50"],
+        "2026-10",
+        "green 90 | done=45 total=50 | rate=90 | ",
+    );
+    check(
+        RATIO,
+        &["done 2026-10 44", "total 2026-10 50"],
+        "2026-10",
+        "amber 88 | done=44 total=50 | rate=88 | ",
+    );
+    check(
+        RATIO,
+        &["done 2026-10 40", "total 2026-10 50"],
+        "2026-10",
+        "amber 80 | done=40 total=50 | rate=80 | ",
+    );
+    check(
+        RATIO,
+        &["done 2026-10 39", "total 2026-10 50"],
+        "2026-10",
+        "red 78 | done=39 total=50 | rate=78 | ",
+    );
 }
 
 #[test]
@@ -121,7 +157,14 @@ fn a_quarter_is_the_ratio_of_its_sums_not_the_mean_of_ratios() {
     // monthly ratios 100%, 50%, 90% (mean 80%); sums 1+5+90 / 1+10+100 = 96/111
     check(
         RATIO,
-        &["done 2026-10 1", "total 2026-10 1", "done 2026-11 5", "total 2026-11 10", "done 2026-12 90", "total 2026-12 100"],
+        &[
+            "done 2026-10 1",
+            "total 2026-10 1",
+            "done 2026-11 5",
+            "total 2026-11 10",
+            "done 2026-12 90",
+            "total 2026-12 100",
+        ],
         "2026-Q4",
         "amber 86.486486 | done=96 total=111 | rate=86.486486 | ",
     );
@@ -131,7 +174,13 @@ fn a_quarter_is_the_ratio_of_its_sums_not_the_mean_of_ratios() {
 fn a_missing_month_leaves_the_quarter_without_data_and_says_which() {
     check(
         RATIO,
-        &["done 2026-10 1", "total 2026-10 1", "done 2026-11 5", "total 2026-11 10", "total 2026-12 100"],
+        &[
+            "done 2026-10 1",
+            "total 2026-10 1",
+            "done 2026-11 5",
+            "total 2026-11 10",
+            "total 2026-12 100",
+        ],
         "2026-Q4",
         "no_data null | done=null total=111 | rate=null | no value for `done` in 2026-12 (1 of 3 collection periods) / `rate` has no value: no value for `done`",
     );
@@ -190,18 +239,33 @@ fn each_aggregate_combines_the_months_of_a_quarter() {
     let year: Vec<String> = (1..=12).map(|m| format!("x 2026-{m:02} {m}")).collect();
     let year: Vec<&str> = year.iter().map(String::as_str).collect();
     check(&aggregate("last"), &year, "2026", "red 12 | x=12 |  | ");
-    check(&aggregate("mean"), &year, "2026-H1", "green 3.5 | x=3.5 |  | ");
+    check(
+        &aggregate("mean"),
+        &year,
+        "2026-H1",
+        "green 3.5 | x=3.5 |  | ",
+    );
 }
 
 #[test]
 fn a_value_collected_for_the_whole_longer_period_wins() {
-    check(&aggregate("sum"), &["x 2026-Q1 3", "x 2026-01 4"], "2026-Q1", "green 3 | x=3 |  | ");
+    check(
+        &aggregate("sum"),
+        &["x 2026-Q1 3", "x 2026-01 4"],
+        "2026-Q1",
+        "green 3 | x=3 |  | ",
+    );
 }
 
 #[test]
 fn measuring_starts_at_the_first_period() {
     // first_period 2025-01: 2024 is not due at all, and 2024-Q4 neither
-    check(&aggregate("sum"), &[], "2024-Q4", "no_data null | x=null |  | not due: measuring starts in 2025-01, after 2024-Q4");
+    check(
+        &aggregate("sum"),
+        &[],
+        "2024-Q4",
+        "no_data null | x=null |  | not due: measuring starts in 2025-01, after 2024-Q4",
+    );
     let late = format!("first_period = \"2026-02\"\n{}", aggregate("sum"));
     check(
         &late,
@@ -232,7 +296,14 @@ fn a_quarterly_measure_evaluated_for_a_month_shows_the_last_quarter_ended() {
 fn weeks_belong_to_the_month_of_their_thursday() {
     let weekly = aggregate("sum").replace("monthly", "weekly");
     // 2026-01 holds W01..W05 (W01 starts 2025-12-29, its Thursday is 2026-01-01)
-    let stored = ["x 2026-W01 1", "x 2026-W02 1", "x 2026-W03 1", "x 2026-W04 1", "x 2026-W05 1", "x 2026-W06 100"];
+    let stored = [
+        "x 2026-W01 1",
+        "x 2026-W02 1",
+        "x 2026-W03 1",
+        "x 2026-W04 1",
+        "x 2026-W05 1",
+        "x 2026-W06 100",
+    ];
     check(&weekly, &stored, "2026-01", "green 5 | x=5 |  | ");
 }
 
@@ -253,7 +324,12 @@ fn superseded_values_are_ignored() {
     obs[1].new.supersedes = Some(1);
     let p = programme(&aggregate("sum"));
     let values = Values::new(&obs);
-    let e = evaluate_measure(&p.settings, &p.measures[0], &values, "2026-10".parse().unwrap());
+    let e = evaluate_measure(
+        &p.settings,
+        &p.measures[0],
+        &values,
+        "2026-10".parse().unwrap(),
+    );
     assert_eq!((e.status, e.value), (Status::Green, Some(3.0)));
 }
 
@@ -276,12 +352,30 @@ measure = "c"
 direction = "higher_is_better"
 green = 10
 "#;
-    check(chained, &["a 2026-10 20"], "2026-10", "green 42 | a=20 | b=21 c=42 | ");
-    check(chained, &["a 2026-10 5"], "2026-10", "red 2 | a=5 | b=1 c=2 | ");
+    check(
+        chained,
+        &["a 2026-10 20"],
+        "2026-10",
+        "green 42 | a=20 | b=21 c=42 | ",
+    );
+    check(
+        chained,
+        &["a 2026-10 5"],
+        "2026-10",
+        "red 2 | a=5 | b=1 c=2 | ",
+    );
 }
 
 fn indicator(direction: Direction, green: f64, red: Option<f64>) -> Indicator {
-    Indicator { measure: "x".into(), direction, target: green, green, red, on_red: None, interpretation: None }
+    Indicator {
+        measure: "x".into(),
+        direction,
+        target: green,
+        green,
+        red,
+        on_red: None,
+        interpretation: None,
+    }
 }
 
 #[test]
@@ -305,7 +399,11 @@ fn decision_criteria_at_their_thresholds() {
         (LowerIsBetter, 0.0, Some(0.0), -1.0, Green),
     ];
     for &(dir, green, red, value, want) in cases {
-        assert_eq!(judge(&indicator(dir, green, red), Some(value)), want, "{dir:?} green {green} red {red:?} value {value}");
+        assert_eq!(
+            judge(&indicator(dir, green, red), Some(value)),
+            want,
+            "{dir:?} green {green} red {red:?} value {value}"
+        );
     }
     assert_eq!(judge(&indicator(HigherIsBetter, 1.0, None), None), NoData);
 }
@@ -316,9 +414,23 @@ fn evaluation_json_has_the_contract_shape() {
     let obs = observations(&["done 2026-10 31", "total 2026-10 34"]);
     let e = clause9_core::engine::evaluate(&p, &obs, "2026-10".parse().unwrap());
     let text = serde_json::to_string(&e).unwrap();
-    let order = ["\"id\"", "\"name\"", "\"kind\"", "\"unit\"", "\"status\"", "\"value\"", "\"target\"", "\"base\"", "\"derived\"", "\"diagnostics\""];
+    let order = [
+        "\"id\"",
+        "\"name\"",
+        "\"kind\"",
+        "\"unit\"",
+        "\"status\"",
+        "\"value\"",
+        "\"target\"",
+        "\"base\"",
+        "\"derived\"",
+        "\"diagnostics\"",
+    ];
     let positions: Vec<usize> = order.iter().map(|k| text.find(k).unwrap()).collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "fields out of the contract's order: {text}");
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "fields out of the contract's order: {text}"
+    );
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(json["format"], 1);
     assert_eq!(json["programme"], "Test");
@@ -327,5 +439,8 @@ fn evaluation_json_has_the_contract_shape() {
     assert_eq!(m["status"], "green");
     assert_eq!(m["value"], 91.17647058823529);
     assert_eq!(m["target"], 90);
-    assert_eq!(serde_json::to_string(&m["base"]).unwrap(), r#"{"done":31,"total":34}"#);
+    assert_eq!(
+        serde_json::to_string(&m["base"]).unwrap(),
+        r#"{"done":31,"total":34}"#
+    );
 }

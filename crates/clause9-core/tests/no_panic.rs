@@ -8,7 +8,10 @@ const SETTINGS: &str = include_str!("../../../examples/spec/clause9.toml");
 const MEASURE: &str = include_str!("../../../examples/spec/measures/incidents.toml");
 
 fn file(path: &str, text: String) -> SourceFile {
-    SourceFile { path: path.into(), text }
+    SourceFile {
+        path: path.into(),
+        text,
+    }
 }
 
 /// Applies edits (position fraction, kind, character) to a text.
@@ -30,9 +33,24 @@ fn mutate(text: &str, edits: &[(f64, u8, char)]) -> String {
 
 fn token_char() -> impl Strategy<Value = char> {
     prop_oneof![
-        Just('"'), Just('['), Just(']'), Just('='), Just('\n'), Just('.'), Just('('), Just(')'),
-        Just('/'), Just('*'), Just('-'), Just('#'), Just('\''), Just('{'), Just('}'), Just(','),
-        any::<char>(), "[a-z0-9]".prop_map(|s| s.chars().next().unwrap_or('a')),
+        Just('"'),
+        Just('['),
+        Just(']'),
+        Just('='),
+        Just('\n'),
+        Just('.'),
+        Just('('),
+        Just(')'),
+        Just('/'),
+        Just('*'),
+        Just('-'),
+        Just('#'),
+        Just('\''),
+        Just('{'),
+        Just('}'),
+        Just(','),
+        any::<char>(),
+        "[a-z0-9]".prop_map(|s| s.chars().next().unwrap_or('a')),
     ]
 }
 

@@ -59,7 +59,10 @@ red = 85
 "#;
 
 fn file(path: &str, text: &str) -> SourceFile {
-    SourceFile { path: path.into(), text: text.into() }
+    SourceFile {
+        path: path.into(),
+        text: text.into(),
+    }
 }
 
 fn check(settings: &str, measures: &[(&str, &str)], expected: &[&str]) {
@@ -68,7 +71,10 @@ fn check(settings: &str, measures: &[(&str, &str)], expected: &[&str]) {
         Ok(_) => Vec::new(),
         Err(d) => d.iter().map(ToString::to_string).collect(),
     };
-    assert_eq!(got, expected, "\nsettings:\n{settings}\nmeasures: {measures:#?}");
+    assert_eq!(
+        got, expected,
+        "\nsettings:\n{settings}\nmeasures: {measures:#?}"
+    );
 }
 
 fn with(old: &str, new: &str) -> String {
@@ -84,7 +90,8 @@ fn the_fixture_is_valid() {
 #[test]
 fn toml_syntax_errors_do_not_hide_other_files() {
     let broken = with("name = \"n\"", "name = \"n");
-    let other = with("id = \"M-1\"", "id = \"M-2\"").replace("owner = \"dana\"", "owner = \"nobody\"");
+    let other =
+        with("id = \"M-1\"", "id = \"M-2\"").replace("owner = \"dana\"", "owner = \"nobody\"");
     check(
         SETTINGS,
         &[("m/a.toml", &broken), ("m/b.toml", &other)],
@@ -116,11 +123,19 @@ fn unknown_keys_and_wrong_types() {
 
 #[test]
 fn bad_and_duplicate_ids_across_files() {
-    let bad = with("id = \"M-1\"", "id = \"m 1\"").replace("id = \"ok\"", "id = \"max\"").replace("ok /", "max /");
-    let dup_local = with("id = \"rate\"", "id = \"closed\"").replace("measure = \"rate\"", "measure = \"closed\"");
+    let bad = with("id = \"M-1\"", "id = \"m 1\"")
+        .replace("id = \"ok\"", "id = \"max\"")
+        .replace("ok /", "max /");
+    let dup_local = with("id = \"rate\"", "id = \"closed\"")
+        .replace("measure = \"rate\"", "measure = \"closed\"");
     check(
         SETTINGS,
-        &[("m/a.toml", MEASURE), ("m/b.toml", MEASURE), ("m/c.toml", &bad), ("m/d.toml", &dup_local.replace("M-1", "M-4"))],
+        &[
+            ("m/a.toml", MEASURE),
+            ("m/b.toml", MEASURE),
+            ("m/c.toml", &bad),
+            ("m/d.toml", &dup_local.replace("M-1", "M-4")),
+        ],
         &[
             "m/b.toml:1:6: duplicate measure id `M-1`: already defined at m/a.toml:1:6",
             "m/c.toml:1:6: bad measure id `m 1`: use capitals, digits, `.`, `_` and `-`, starting with a capital or digit (e.g. M-INC-01)",
@@ -137,8 +152,13 @@ fn unknown_references() {
         .replace("collector = \"board\"", "collector = \"bord\"")
         .replace("source = \"siem\"", "source = \"cmdb\"")
         .replace("100 * ok / closed", "100 * okk / closed")
-        .replace("controls = [\"A.5.26\", \"9.1\"]", "controls = [\"A.5.99\", \"9.1\"]");
-    let settings = SETTINGS.replace("owner = \"sam\"", "owner = \"sammy\"").replace("[\"dana\", \"sam\"]", "[\"dana\", \"kim\"]");
+        .replace(
+            "controls = [\"A.5.26\", \"9.1\"]",
+            "controls = [\"A.5.99\", \"9.1\"]",
+        );
+    let settings = SETTINGS
+        .replace("owner = \"sam\"", "owner = \"sammy\"")
+        .replace("[\"dana\", \"sam\"]", "[\"dana\", \"kim\"]");
     check(
         &settings,
         &[("m/a.toml", &m)],
@@ -158,9 +178,22 @@ fn unknown_references() {
 #[test]
 fn formula_errors_point_inside_the_formula() {
     let m = with("100 * ok / closed", "100 * (ok / closed");
-    check(SETTINGS, &[("m/a.toml", &m)], &["m/a.toml:24:30: formula error: unexpected end of formula: expected `)` to close the `(` at column 7 of the formula"]);
-    let m = with("formula = \"100 * ok / closed\"", "formula = \"\"\"\n100 * ok $ closed\"\"\"");
-    check(SETTINGS, &[("m/a.toml", &m)], &["m/a.toml:25:10: formula error: unexpected character `$`"]);
+    check(
+        SETTINGS,
+        &[("m/a.toml", &m)],
+        &[
+            "m/a.toml:24:30: formula error: unexpected end of formula: expected `)` to close the `(` at column 7 of the formula",
+        ],
+    );
+    let m = with(
+        "formula = \"100 * ok / closed\"",
+        "formula = \"\"\"\n100 * ok $ closed\"\"\"",
+    );
+    check(
+        SETTINGS,
+        &[("m/a.toml", &m)],
+        &["m/a.toml:25:10: formula error: unexpected character `$`"],
+    );
 }
 
 #[test]
@@ -182,16 +215,35 @@ fn cycles_among_derived_measures() {
 #[test]
 fn decision_criteria_must_not_put_red_above_green() {
     let m = with("red = 85", "red = 99");
-    check(SETTINGS, &[("m/a.toml", &m)], &["m/a.toml:29:7: decision criteria: `red` (99) is better than `green` (95); with higher_is_better `red` must not be above `green`: swap them or change the direction"]);
+    check(
+        SETTINGS,
+        &[("m/a.toml", &m)],
+        &[
+            "m/a.toml:29:7: decision criteria: `red` (99) is better than `green` (95); with higher_is_better `red` must not be above `green`: swap them or change the direction",
+        ],
+    );
     let m = with("red = 85", "red = 90").replace("higher_is_better", "lower_is_better");
-    check(SETTINGS, &[("m/a.toml", &m)], &["m/a.toml:29:7: decision criteria: `red` (90) is better than `green` (95); with lower_is_better `red` must not be below `green`: swap them or change the direction"]);
+    check(
+        SETTINGS,
+        &[("m/a.toml", &m)],
+        &[
+            "m/a.toml:29:7: decision criteria: `red` (90) is better than `green` (95); with lower_is_better `red` must not be below `green`: swap them or change the direction",
+        ],
+    );
     // equal thresholds are allowed in both directions
-    check(SETTINGS, &[("m/a.toml", &with("red = 85", "red = 95"))], &[]);
+    check(
+        SETTINGS,
+        &[("m/a.toml", &with("red = 85", "red = 95"))],
+        &[],
+    );
 }
 
 #[test]
 fn a_query_base_needs_a_source_and_a_query() {
-    let m = with("source = \"siem\"\nquery = \"SELECT count(*) FROM incidents\"\n", "");
+    let m = with(
+        "source = \"siem\"\nquery = \"SELECT count(*) FROM incidents\"\n",
+        "",
+    );
     check(
         SETTINGS,
         &[("m/a.toml", &m)],
@@ -204,8 +256,13 @@ fn a_query_base_needs_a_source_and_a_query() {
 
 #[test]
 fn timezone_periods_and_frequencies() {
-    let settings = SETTINGS.replace("Europe/London", "Europe/Londn").replace("\"2025-01\"", "\"2025-13\"");
-    let m = with("collection = \"monthly\"", "collection = \"montly\"\nreporting = \"daily\"");
+    let settings = SETTINGS
+        .replace("Europe/London", "Europe/Londn")
+        .replace("\"2025-01\"", "\"2025-13\"");
+    let m = with(
+        "collection = \"monthly\"",
+        "collection = \"montly\"\nreporting = \"daily\"",
+    );
     check(
         &settings,
         &[("m/a.toml", &m)],
@@ -221,7 +278,13 @@ fn timezone_periods_and_frequencies() {
 #[test]
 fn an_indicator_must_point_at_a_base_or_derived_id() {
     let m = with("measure = \"rate\"", "measure = \"ratio\"");
-    check(SETTINGS, &[("m/a.toml", &m)], &["m/a.toml:26:11: the indicator points at `ratio`, which is not a base or derived id of this measure (known: closed, ok, rate)"]);
+    check(
+        SETTINGS,
+        &[("m/a.toml", &m)],
+        &[
+            "m/a.toml:26:11: the indicator points at `ratio`, which is not a base or derived id of this measure (known: closed, ok, rate)",
+        ],
+    );
 }
 
 #[test]
@@ -246,7 +309,8 @@ fn missing_sections_are_named() {
 
 #[test]
 fn secrets_never_go_in_files() {
-    let settings = format!("{SETTINGS}[sources.db]\nkind = \"postgres\"\nurl = \"postgres://u:pw@h/db\"\n");
+    let settings =
+        format!("{SETTINGS}[sources.db]\nkind = \"postgres\"\nurl = \"postgres://u:pw@h/db\"\n");
     check(
         &settings,
         &[],

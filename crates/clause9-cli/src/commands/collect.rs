@@ -6,7 +6,13 @@ use std::path::Path;
 use crate::context::{load_programme, parse_period};
 use crate::error::{CliError, CliResult};
 
-pub fn run(dir: &Path, period: Option<&str>, from: Option<&str>, to: Option<&str>, measure: Option<&str>) -> CliResult {
+pub fn run(
+    dir: &Path,
+    period: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    measure: Option<&str>,
+) -> CliResult {
     let programme = load_programme(dir)?;
     for p in [period, from, to].into_iter().flatten() {
         parse_period(p)?;

@@ -11,7 +11,12 @@ use crate::context::{load_programme, open_store, period_or_current};
 use crate::error::CliResult;
 use crate::output::{self, Cell, DIM, number, say, status_style, styled};
 
-pub async fn run(dir: &Path, period: Option<&str>, format: Format, store_args: &StoreArgs) -> CliResult {
+pub async fn run(
+    dir: &Path,
+    period: Option<&str>,
+    format: Format,
+    store_args: &StoreArgs,
+) -> CliResult {
     let programme = load_programme(dir)?;
     let period = period_or_current(&programme, period)?;
     let store = open_store(dir, store_args).await?;
@@ -26,12 +31,18 @@ pub async fn run(dir: &Path, period: Option<&str>, format: Format, store_args: &
         return Ok(output::json(&evaluation)?);
     }
 
-    say(format!("{} — {}", programme.settings.name, evaluation.period));
+    say(format!(
+        "{} — {}",
+        programme.settings.name, evaluation.period
+    ));
     let rows = evaluation
         .measures
         .iter()
         .map(|m| {
-            let value = m.value.map_or_else(|| "—".to_string(), |v| format!("{}{}", number(v), unit(&m.unit)));
+            let value = m.value.map_or_else(
+                || "—".to_string(),
+                |v| format!("{}{}", number(v), unit(&m.unit)),
+            );
             vec![
                 styled(format!("● {}", m.status.as_str()), status_style(m.status)),
                 Cell::from(m.id.clone()),
@@ -50,12 +61,21 @@ pub async fn run(dir: &Path, period: Option<&str>, format: Format, store_args: &
         count(Status::Red),
         count(Status::NoData)
     ));
-    let explained: Vec<_> = evaluation.measures.iter().filter(|m| !m.diagnostics.is_empty()).collect();
+    let explained: Vec<_> = evaluation
+        .measures
+        .iter()
+        .filter(|m| !m.diagnostics.is_empty())
+        .collect();
     if !explained.is_empty() {
         say("");
         for m in explained {
             for d in &m.diagnostics {
-                say(format!("{}{}{}: {d}", DIM.render(), m.id, DIM.render_reset()));
+                say(format!(
+                    "{}{}{}: {d}",
+                    DIM.render(),
+                    m.id,
+                    DIM.render_reset()
+                ));
             }
         }
     }

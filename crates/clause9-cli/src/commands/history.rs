@@ -13,9 +13,12 @@ pub async fn run(args: &[String], format: Format, store_args: &StoreArgs) -> Cli
     let store = open_store(&dir, store_args).await?;
     let mut history = store.history(&measure_id).await?;
     if history.is_empty() && programme.measure(&measure_id).is_none() {
-        return Err(CliError::invalid(format!("unknown measure `{measure_id}` and nothing stored for it")));
+        return Err(CliError::invalid(format!(
+            "unknown measure `{measure_id}` and nothing stored for it"
+        )));
     }
-    history.sort_by(|a, b| (a.new.period, &a.new.base, a.id).cmp(&(b.new.period, &b.new.base, b.id)));
+    history
+        .sort_by(|a, b| (a.new.period, &a.new.base, a.id).cmp(&(b.new.period, &b.new.base, b.id)));
     if format == Format::Json {
         return Ok(output::json(&history)?);
     }
@@ -23,15 +26,26 @@ pub async fn run(args: &[String], format: Format, store_args: &StoreArgs) -> Cli
     let rows = history
         .iter()
         .map(|o| {
-            let style = if o.is_current() { Default::default() } else { DIM };
-            let evidence = match (&o.new.evidence.name, &o.new.evidence.sha256, &o.new.evidence.url) {
+            let style = if o.is_current() {
+                Default::default()
+            } else {
+                DIM
+            };
+            let evidence = match (
+                &o.new.evidence.name,
+                &o.new.evidence.sha256,
+                &o.new.evidence.url,
+            ) {
                 (Some(n), Some(h), _) => format!("{n} sha256:{}", &h[..12.min(h.len())]),
                 (_, _, Some(u)) => u.clone(),
                 _ => "—".into(),
             };
             let note = match (o.new.supersedes, o.superseded_by) {
                 (_, Some(by)) => format!("superseded by #{by}"),
-                (Some(old), None) => format!("corrects #{old}: {}", o.new.reason.clone().unwrap_or_default()),
+                (Some(old), None) => format!(
+                    "corrects #{old}: {}",
+                    o.new.reason.clone().unwrap_or_default()
+                ),
                 _ => String::new(),
             };
             vec![
@@ -49,7 +63,18 @@ pub async fn run(args: &[String], format: Format, store_args: &StoreArgs) -> Cli
         })
         .collect();
     output::table(
-        &["id", "period", "base", "value", "def", "how", "by", "recorded (UTC)", "evidence", "note"],
+        &[
+            "id",
+            "period",
+            "base",
+            "value",
+            "def",
+            "how",
+            "by",
+            "recorded (UTC)",
+            "evidence",
+            "note",
+        ],
         rows,
     );
     Ok(())

@@ -46,7 +46,10 @@ pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> C
     let col = |c: &str| headers.iter().position(|h| h == c);
     let mut problems = Vec::new();
     for h in headers.iter().filter(|h| !COLUMNS.contains(h)) {
-        problems.push(format!("{name}:1: unknown column `{h}`: the columns are {}", COLUMNS.join(", ")));
+        problems.push(format!(
+            "{name}:1: unknown column `{h}`: the columns are {}",
+            COLUMNS.join(", ")
+        ));
     }
     for required in &COLUMNS[..4] {
         if col(required).is_none() {
@@ -86,7 +89,12 @@ pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> C
                 continue;
             }
         };
-        let (measure, base, evidence_arg, reason) = (field("measure"), field("base"), field("evidence"), field("reason"));
+        let (measure, base, evidence_arg, reason) = (
+            field("measure"),
+            field("base"),
+            field("evidence"),
+            field("reason"),
+        );
         let values = [(base.clone(), value)];
         let entry = ManualEntry {
             measure: &measure,
@@ -100,7 +108,9 @@ pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> C
             continue;
         }
         if let Some(first) = seen.insert((measure.clone(), base.clone(), period), line) {
-            problems.push(at(format!("{measure} {base} {period} is already given on line {first}")));
+            problems.push(at(format!(
+                "{measure} {base} {period} is already given on line {first}"
+            )));
             continue;
         }
         let evidence = if evidence_arg.is_empty() {
@@ -116,10 +126,20 @@ pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> C
             }
         };
         let reason = (!reason.is_empty()).then_some(reason);
-        rows.push(Row { line, measure, period, base, value, evidence, reason });
+        rows.push(Row {
+            line,
+            measure,
+            period,
+            base,
+            value,
+            evidence,
+            reason,
+        });
     }
     if !problems.is_empty() {
-        problems.push(format!("{name}: nothing was imported; fix the rows above and import the file again"));
+        problems.push(format!(
+            "{name}: nothing was imported; fix the rows above and import the file again"
+        ));
         return Err(CliError::Invalid(problems));
     }
 
@@ -131,9 +151,9 @@ pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> C
     let mut batch = Vec::new();
     let mut unchanged = 0;
     for row in &rows {
-        let head = current
-            .iter()
-            .find(|o| o.new.measure == row.measure && o.new.base == row.base && o.new.period == row.period);
+        let head = current.iter().find(|o| {
+            o.new.measure == row.measure && o.new.base == row.base && o.new.period == row.period
+        });
         if let Some(h) = head {
             if h.new.value == Some(row.value) {
                 unchanged += 1;
@@ -147,7 +167,10 @@ pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> C
                 continue;
             }
         }
-        let measure = programme.measure(&row.measure).map(|m| m.version).unwrap_or(1);
+        let measure = programme
+            .measure(&row.measure)
+            .map(|m| m.version)
+            .unwrap_or(1);
         batch.push(NewObservation {
             measure: row.measure.clone(),
             base: row.base.clone(),

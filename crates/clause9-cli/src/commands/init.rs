@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use clause9_core::Programme;
 use clause9_core::observation::{Method, NewObservation};
 use clause9_core::period::{Frequency, Period};
-use clause9_core::Programme;
 use jiff::ToSpan;
 
 use crate::cli::StoreArgs;
@@ -25,7 +25,11 @@ pub async fn run(dir: &Path, library: bool, store_args: &StoreArgs) -> CliResult
         )));
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let which = if library { Shipped::Library } else { Shipped::Starter };
+    let which = if library {
+        Shipped::Library
+    } else {
+        Shipped::Starter
+    };
     let files = starter::write(which, dir)?;
     if !library {
         let shipped = load_programme(dir)?;
@@ -57,13 +61,18 @@ pub async fn run(dir: &Path, library: bool, store_args: &StoreArgs) -> CliResult
 /// The starter's sample values reach back 11 months: measuring starts there.
 fn start_with_the_samples(dir: &Path, today: jiff::civil::Date) -> CliResult {
     let path = dir.join("clause9.toml");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let first = Period::containing(Frequency::Monthly, today)
         .first_day()
         .checked_sub(11.months())
         .map(|d| Period::containing(Frequency::Monthly, d))
         .map_err(|e| anyhow::anyhow!("cannot compute the first period: {e}"))?;
-    let text = text.replacen("first_period = \"2025-01\"", &format!("first_period = \"{first}\""), 1);
+    let text = text.replacen(
+        "first_period = \"2025-01\"",
+        &format!("first_period = \"{first}\""),
+        1,
+    );
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
@@ -80,10 +89,17 @@ fn sample_values(dir: &Path, programme: &Programme) -> CliResult<Vec<NewObservat
         let row = row.context("the built-in samples.csv is unreadable")?;
         let bad = || anyhow::anyhow!("built-in samples.csv row {} is malformed", i + 2);
         let months_ago: i64 = row.get(0).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
-        let (measure_id, base, evidence_arg) = (row.get(1).ok_or_else(bad)?, row.get(2).ok_or_else(bad)?, row.get(4).unwrap_or(""));
+        let (measure_id, base, evidence_arg) = (
+            row.get(1).ok_or_else(bad)?,
+            row.get(2).ok_or_else(bad)?,
+            row.get(4).unwrap_or(""),
+        );
         let value: f64 = row.get(3).and_then(|v| v.parse().ok()).ok_or_else(bad)?;
         let measure = programme.measure(measure_id).ok_or_else(bad)?;
-        let day = this_month.first_day().checked_sub(months_ago.months()).map_err(|_| bad())?;
+        let day = this_month
+            .first_day()
+            .checked_sub(months_ago.months())
+            .map_err(|_| bad())?;
         let period = Period::containing(measure.frequency.collection, day);
         // recorded a couple of days after the period ended, as a collector would
         let recorded_at = period
@@ -94,9 +110,18 @@ fn sample_values(dir: &Path, programme: &Programme) -> CliResult<Vec<NewObservat
             .map(|z| z.timestamp())
             .filter(|t| *t < now)
             .unwrap_or(now);
-        let resolved = if evidence_arg.is_empty() { evidence::Resolved::none() } else { evidence::resolve(dir, None, evidence_arg)? };
+        let resolved = if evidence_arg.is_empty() {
+            evidence::Resolved::none()
+        } else {
+            evidence::resolve(dir, None, evidence_arg)?
+        };
         resolved.keep(dir)?;
-        let collector = programme.settings.people_of(&measure.roles.collector).into_iter().next().unwrap_or_default();
+        let collector = programme
+            .settings
+            .people_of(&measure.roles.collector)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         batch.push(NewObservation {
             measure: measure.id.clone(),
             base: base.to_string(),

@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
+use clause9_core::Programme;
 use clause9_core::observation::{Method, NewObservation};
 use clause9_core::period::Period;
 use clause9_core::record::{ManualEntry, check_manual};
-use clause9_core::Programme;
 
 use crate::cli::StoreArgs;
 use crate::context::{load_programme, open_store, parse_period, today};
@@ -37,7 +37,9 @@ pub async fn run(
     let measure = check_manual(&programme, &entry).map_err(CliError::Invalid)?;
     let recorded_by = recorder(&programme, by)?;
     if reason.is_some_and(|r| r.trim().is_empty()) {
-        return Err(CliError::invalid("--reason must say why the value is corrected"));
+        return Err(CliError::invalid(
+            "--reason must say why the value is corrected",
+        ));
     }
     let resolved = match evidence_arg {
         Some(e) => evidence::resolve(&dir, None, e)?,
@@ -94,10 +96,23 @@ pub async fn run(
     Ok(())
 }
 
-fn report(measure: &str, period: Period, stored: &[clause9_core::observation::Observation], unchanged: &[String]) {
+fn report(
+    measure: &str,
+    period: Period,
+    stored: &[clause9_core::observation::Observation],
+    unchanged: &[String],
+) {
     for o in stored {
-        let what = if o.new.supersedes.is_some() { "corrected" } else { "stored" };
-        let evidence = match (&o.new.evidence.name, &o.new.evidence.sha256, &o.new.evidence.url) {
+        let what = if o.new.supersedes.is_some() {
+            "corrected"
+        } else {
+            "stored"
+        };
+        let evidence = match (
+            &o.new.evidence.name,
+            &o.new.evidence.sha256,
+            &o.new.evidence.url,
+        ) {
             (Some(n), Some(h), _) => format!(" (evidence {n}, sha256 {})", &h[..12.min(h.len())]),
             (_, _, Some(u)) => format!(" (evidence {u})"),
             _ => String::new(),
@@ -110,7 +125,9 @@ fn report(measure: &str, period: Period, stored: &[clause9_core::observation::Ob
         ));
     }
     for base in unchanged {
-        say(format!("unchanged {measure} {period} {base}: the same value is already stored, nothing new written"));
+        say(format!(
+            "unchanged {measure} {period} {base}: the same value is already stored, nothing new written"
+        ));
     }
 }
 
@@ -121,7 +138,9 @@ fn split_args(args: &[String]) -> CliResult<(std::path::PathBuf, String, &[Strin
         [first, second, rest @ ..] if !is_pair(first) && !is_pair(second) => {
             Ok((Path::new(first).to_path_buf(), second.clone(), rest))
         }
-        [first, rest @ ..] if !is_pair(first) => Ok((Path::new(".").to_path_buf(), first.clone(), rest)),
+        [first, rest @ ..] if !is_pair(first) => {
+            Ok((Path::new(".").to_path_buf(), first.clone(), rest))
+        }
         _ => Err(CliError::invalid(
             "usage: clause9 record [DIR] MEASURE --period P BASE=VALUE… [--evidence FILE_OR_URL]",
         )),
@@ -140,7 +159,11 @@ fn parse_pairs(pairs: &[String]) -> CliResult<Vec<(String, f64)>> {
             _ => problems.push(format!("`{p}` is not BASE=VALUE")),
         }
     }
-    if problems.is_empty() { Ok(values) } else { Err(CliError::Invalid(problems)) }
+    if problems.is_empty() {
+        Ok(values)
+    } else {
+        Err(CliError::Invalid(problems))
+    }
 }
 
 /// Who is recording: a known person id, or the local account when none is given.
@@ -151,7 +174,9 @@ pub fn recorder(programme: &Programme, by: Option<&str>) -> CliResult<String> {
             "--by / CLAUSE9_PERSON: `{id}` is not a person of this programme (see [people] in clause9.toml)"
         ))),
         None => {
-            let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+            let user = std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_else(|_| "unknown".into());
             Ok(format!("local:{user}"))
         }
     }

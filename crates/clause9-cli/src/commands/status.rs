@@ -23,7 +23,12 @@ struct Item {
     state: &'static str,
 }
 
-pub async fn run(dir: &Path, period: Option<&str>, format: Format, store_args: &StoreArgs) -> CliResult {
+pub async fn run(
+    dir: &Path,
+    period: Option<&str>,
+    format: Format,
+    store_args: &StoreArgs,
+) -> CliResult {
     let programme = load_programme(dir)?;
     let period = period_or_current(&programme, period)?;
     let store = open_store(dir, store_args).await?;
@@ -51,18 +56,31 @@ pub async fn run(dir: &Path, period: Option<&str>, format: Format, store_args: &
                 state: i.state.as_str(),
             })
             .collect();
-        return Ok(output::json(&serde_json::json!({ "period": period, "today": today.to_string(), "items": list }))?);
+        return Ok(output::json(
+            &serde_json::json!({ "period": period, "today": today.to_string(), "items": list }),
+        )?);
     }
 
     let mut by_collector: BTreeMap<&str, Vec<_>> = BTreeMap::new();
     for i in &items {
         by_collector.entry(&i.collector).or_default().push(i);
     }
-    say(format!("{} — collection status for {period} (today {today})", programme.settings.name));
+    say(format!(
+        "{} — collection status for {period} (today {today})",
+        programme.settings.name
+    ));
     for (collector, list) in by_collector {
         let name = programme.settings.display_name(collector);
-        let open = list.iter().filter(|i| i.state != CollectionState::Collected).count();
-        say(format!("\n{}{name}{} ({collector}): {open} of {} outstanding", BOLD.render(), BOLD.render_reset(), list.len()));
+        let open = list
+            .iter()
+            .filter(|i| i.state != CollectionState::Collected)
+            .count();
+        say(format!(
+            "\n{}{name}{} ({collector}): {open} of {} outstanding",
+            BOLD.render(),
+            BOLD.render_reset(),
+            list.len()
+        ));
         let rows = list
             .iter()
             .map(|i| {

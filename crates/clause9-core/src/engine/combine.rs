@@ -39,7 +39,11 @@ pub fn plan(settings: &Settings, measure: &Measure, period: Period) -> Plan {
         };
     }
     let all = period.subperiods(freq);
-    let periods: Vec<Period> = all.iter().copied().filter(|c| is_due(settings, measure, c)).collect();
+    let periods: Vec<Period> = all
+        .iter()
+        .copied()
+        .filter(|c| is_due(settings, measure, c))
+        .collect();
     let note = (!periods.is_empty() && periods.len() < all.len()).then(|| {
         format!(
             "measuring starts in {}: {} combines {} of its {} {freq} periods",

@@ -7,7 +7,9 @@ use crate::measure::{Direction, Indicator};
 /// `lower_is_better`: value ≤ green is green, value > red is red. Without `red`,
 /// anything worse than green is red.
 pub fn judge(indicator: &Indicator, value: Option<f64>) -> Status {
-    let Some(v) = value else { return Status::NoData };
+    let Some(v) = value else {
+        return Status::NoData;
+    };
     let green = match indicator.direction {
         Direction::HigherIsBetter => v >= indicator.green,
         Direction::LowerIsBetter => v <= indicator.green,

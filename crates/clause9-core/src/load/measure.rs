@@ -16,9 +16,24 @@ use crate::period::{Frequency, Period};
 use crate::programme::Settings;
 
 const TOP_KEYS: &[&str] = &[
-    "id", "version", "name", "information_need", "kind", "objectives", "controls", "area", "unit",
-    "status", "implementation_evidence", "first_period", "roles", "frequency", "base", "derived",
-    "indicator", "reporting",
+    "id",
+    "version",
+    "name",
+    "information_need",
+    "kind",
+    "objectives",
+    "controls",
+    "area",
+    "unit",
+    "status",
+    "implementation_evidence",
+    "first_period",
+    "roles",
+    "frequency",
+    "base",
+    "derived",
+    "indicator",
+    "reporting",
 ];
 
 /// Reads a measure file; `None` when it is too broken to use.
@@ -49,21 +64,31 @@ pub fn read_measure(
         }
     };
     let name = r.required_string(sink, "name", "a short title");
-    let need = r.required_string(sink, "information_need", "the question this measure answers");
+    let need = r.required_string(
+        sink,
+        "information_need",
+        "the question this measure answers",
+    );
     let kind = r
         .required_string(sink, "kind", "\"performance\" or \"effectiveness\"")
         .and_then(|k| match k.value.as_str() {
             "performance" => Some(Kind::Performance),
             "effectiveness" => Some(Kind::Effectiveness),
             other => {
-                sink.error(k.span, format!("unknown kind `{other}`: use \"performance\" or \"effectiveness\""));
+                sink.error(
+                    k.span,
+                    format!("unknown kind `{other}`: use \"performance\" or \"effectiveness\""),
+                );
                 None
             }
         });
     let objectives = r.strings(sink, "objectives").unwrap_or_default();
     for o in &objectives {
         if !settings.objectives.contains_key(&o.value) {
-            sink.error(o.span.clone(), unknown("objective", &o.value, settings.objectives.keys()));
+            sink.error(
+                o.span.clone(),
+                unknown("objective", &o.value, settings.objectives.keys()),
+            );
         }
     }
     let controls = r.strings(sink, "controls").unwrap_or_default();
@@ -75,7 +100,10 @@ pub fn read_measure(
     let area = r.string(sink, "area");
     if let Some(a) = &area {
         if !settings.areas.contains_key(&a.value) {
-            sink.error(a.span.clone(), unknown("area", &a.value, settings.areas.keys()));
+            sink.error(
+                a.span.clone(),
+                unknown("area", &a.value, settings.areas.keys()),
+            );
         }
     }
     let unit = r.string(sink, "unit").map(|u| u.value).unwrap_or_default();
@@ -86,22 +114,29 @@ pub fn read_measure(
             "draft" => Lifecycle::Draft,
             "retired" => Lifecycle::Retired,
             other => {
-                sink.error(s.span, format!("unknown status `{other}`: use \"active\", \"draft\" or \"retired\""));
+                sink.error(
+                    s.span,
+                    format!("unknown status `{other}`: use \"active\", \"draft\" or \"retired\""),
+                );
                 Lifecycle::Active
             }
         },
     };
     let implementation_evidence = r.string(sink, "implementation_evidence").map(|s| s.value);
-    let first_period = r.string(sink, "first_period").and_then(|p| match p.value.parse::<Period>() {
-        Ok(period) => Some(period),
-        Err(e) => {
-            sink.error(p.span, e.to_string());
-            None
-        }
-    });
+    let first_period =
+        r.string(sink, "first_period")
+            .and_then(|p| match p.value.parse::<Period>() {
+                Ok(period) => Some(period),
+                Err(e) => {
+                    sink.error(p.span, e.to_string());
+                    None
+                }
+            });
     let roles = read_roles(&mut r, sink, settings);
     let frequency = read_frequencies(&mut r, sink);
-    let base_count = r.raw("base").map_or(0, |b| b.get_ref().as_array().map_or(0, |a| a.len()));
+    let base_count = r
+        .raw("base")
+        .map_or(0, |b| b.get_ref().as_array().map_or(0, |a| a.len()));
     let (base, base_ids) = read_bases(&mut r, sink, settings);
     let all_bases_read = base.len() == base_count;
     let derived = read_derived(&mut r, sink, base_ids).filter(|_| all_bases_read);
@@ -138,15 +173,24 @@ fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a String>) ->
     let known: Vec<&str> = known.map(String::as_str).collect();
     match crate::ids::suggest(id, known.iter().copied()) {
         Some(s) => format!("unknown {what} `{id}` (did you mean `{s}`?)"),
-        None if known.is_empty() => format!("unknown {what} `{id}`: none is defined in clause9.toml"),
+        None if known.is_empty() => {
+            format!("unknown {what} `{id}`: none is defined in clause9.toml")
+        }
         None => format!("unknown {what} `{id}`: defined are {}", known.join(", ")),
     }
 }
 
 fn check_party(sink: &mut Sink, settings: &Settings, p: &Located<String>) {
     if !settings.people.contains_key(&p.value) && !settings.groups.contains_key(&p.value) {
-        let all: Vec<&String> = settings.people.keys().chain(settings.groups.keys()).collect();
-        sink.error(p.span.clone(), unknown("person or group", &p.value, all.into_iter()));
+        let all: Vec<&String> = settings
+            .people
+            .keys()
+            .chain(settings.groups.keys())
+            .collect();
+        sink.error(
+            p.span.clone(),
+            unknown("person or group", &p.value, all.into_iter()),
+        );
     }
 }
 
@@ -163,8 +207,15 @@ fn read_roles(r: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Opti
     let analyst = t.string(sink, "analyst");
     let communicator = t.string(sink, "communicator");
     let customers = t.strings(sink, "customers").unwrap_or_default();
-    t.finish(sink, &["owner", "collector", "analyst", "communicator", "customers"]);
-    for p in [&owner, &collector, &analyst, &communicator].into_iter().flatten().chain(customers.iter()) {
+    t.finish(
+        sink,
+        &["owner", "collector", "analyst", "communicator", "customers"],
+    );
+    for p in [&owner, &collector, &analyst, &communicator]
+        .into_iter()
+        .flatten()
+        .chain(customers.iter())
+    {
         check_party(sink, settings, p);
     }
     let owner = owner?.value;
@@ -197,7 +248,11 @@ fn read_frequencies(r: &mut TableReader, sink: &mut Sink) -> Option<Frequencies>
     };
     let mut t = TableReader::over("[frequency]", t, span);
     if t.raw("collection").is_none() {
-        t.missing(sink, "collection", "weekly, monthly, quarterly, half-yearly or yearly");
+        t.missing(
+            sink,
+            "collection",
+            "weekly, monthly, quarterly, half-yearly or yearly",
+        );
     }
     let collection = frequency(&mut t, sink, "collection");
     let reporting = frequency(&mut t, sink, "reporting");
@@ -211,7 +266,10 @@ fn read_frequencies(r: &mut TableReader, sink: &mut Sink) -> Option<Frequencies>
             10
         }
     };
-    t.finish(sink, &["collection", "reporting", "analysis", "review", "due_days"]);
+    t.finish(
+        sink,
+        &["collection", "reporting", "analysis", "review", "due_days"],
+    );
     let collection = collection?;
     Some(Frequencies {
         collection,
@@ -223,18 +281,35 @@ fn read_frequencies(r: &mut TableReader, sink: &mut Sink) -> Option<Frequencies>
 }
 
 /// Checks a base or derived id; false when it cannot be used (bad or duplicate).
-fn check_local_id(sink: &mut Sink, seen: &mut BTreeMap<String, Range<usize>>, id: &Located<String>, what: &str) -> bool {
+fn check_local_id(
+    sink: &mut Sink,
+    seen: &mut BTreeMap<String, Range<usize>>,
+    id: &Located<String>,
+    what: &str,
+) -> bool {
     let mut ok = true;
     if !is_formula_id(&id.value) {
         ok = false;
         sink.error(id.span.clone(), format!("bad {what} id `{}`: use letters, digits and `_`, starting with a letter (it is a name in formulas)", id.value));
     } else if FUNCTION_NAMES.contains(&id.value.as_str()) {
         ok = false;
-        sink.error(id.span.clone(), format!("{what} id `{}` is the name of a formula function: choose another", id.value));
+        sink.error(
+            id.span.clone(),
+            format!(
+                "{what} id `{}` is the name of a formula function: choose another",
+                id.value
+            ),
+        );
     }
     if seen.insert(id.value.clone(), id.span.clone()).is_some() {
         ok = false;
-        sink.error(id.span.clone(), format!("duplicate id `{}`: base and derived ids must be unique within a measure", id.value));
+        sink.error(
+            id.span.clone(),
+            format!(
+                "duplicate id `{}`: base and derived ids must be unique within a measure",
+                id.value
+            ),
+        );
     }
     ok
 }
@@ -258,7 +333,10 @@ fn read_bases(
             check_local_id(sink, &mut seen, id, "base");
             b.name = format!("base `{}`", id.value);
         }
-        let description = b.string(sink, "description").map(|d| d.value).unwrap_or_default();
+        let description = b
+            .string(sink, "description")
+            .map(|d| d.value)
+            .unwrap_or_default();
         let data_source = b.string(sink, "data_source").map(|d| d.value);
         let unit = b.string(sink, "unit").map(|d| d.value);
         let aggregate = match b.string(sink, "aggregate") {
@@ -270,27 +348,96 @@ fn read_bases(
                 "max" => Aggregate::Max,
                 "last" => Aggregate::Last,
                 other => {
-                    sink.error(a.span, format!("unknown aggregate `{other}`: use sum, mean, min, max or last"));
+                    sink.error(
+                        a.span,
+                        format!("unknown aggregate `{other}`: use sum, mean, min, max or last"),
+                    );
                     Aggregate::Sum
                 }
             },
         };
         let method = b.required_string(sink, "method", "\"manual\" or \"query\"");
-        let (method, known): (Option<BaseMethod>, &[&str]) = match method.as_ref().map(|m| m.value.as_str()) {
-            Some("manual") => (read_manual(&mut b, sink), &["id", "description", "method", "data_source", "unit", "aggregate", "min", "max", "evidence"]),
-            Some("query") => (read_query(&mut b, sink, settings), &["id", "description", "method", "data_source", "unit", "aggregate", "source", "query"]),
-            Some(other) => {
-                if let Some(m) = &method {
-                    sink.error(m.span.clone(), format!("unknown method `{other}`: use \"manual\" or \"query\""));
+        let (method, known): (Option<BaseMethod>, &[&str]) =
+            match method.as_ref().map(|m| m.value.as_str()) {
+                Some("manual") => (
+                    read_manual(&mut b, sink),
+                    &[
+                        "id",
+                        "description",
+                        "method",
+                        "data_source",
+                        "unit",
+                        "aggregate",
+                        "min",
+                        "max",
+                        "evidence",
+                    ],
+                ),
+                Some("query") => (
+                    read_query(&mut b, sink, settings),
+                    &[
+                        "id",
+                        "description",
+                        "method",
+                        "data_source",
+                        "unit",
+                        "aggregate",
+                        "source",
+                        "query",
+                    ],
+                ),
+                Some(other) => {
+                    if let Some(m) = &method {
+                        sink.error(
+                            m.span.clone(),
+                            format!("unknown method `{other}`: use \"manual\" or \"query\""),
+                        );
+                    }
+                    (
+                        None,
+                        &[
+                            "id",
+                            "description",
+                            "method",
+                            "data_source",
+                            "unit",
+                            "aggregate",
+                            "min",
+                            "max",
+                            "evidence",
+                            "source",
+                            "query",
+                        ],
+                    )
                 }
-                (None, &["id", "description", "method", "data_source", "unit", "aggregate", "min", "max", "evidence", "source", "query"])
-            }
-            None => (None, &["id", "description", "method", "data_source", "unit", "aggregate", "min", "max", "evidence", "source", "query"]),
-        };
+                None => (
+                    None,
+                    &[
+                        "id",
+                        "description",
+                        "method",
+                        "data_source",
+                        "unit",
+                        "aggregate",
+                        "min",
+                        "max",
+                        "evidence",
+                        "source",
+                        "query",
+                    ],
+                ),
+            };
         b.finish(sink, known);
         if let (Some(id), Some(method)) = (id, method) {
             out.push(Located {
-                value: BaseMeasure { id: id.value, description, method, aggregate, data_source, unit },
+                value: BaseMeasure {
+                    id: id.value,
+                    description,
+                    method,
+                    aggregate,
+                    data_source,
+                    unit,
+                },
                 span,
             });
         }
@@ -303,7 +450,10 @@ fn read_manual(b: &mut TableReader, sink: &mut Sink) -> Option<BaseMethod> {
     let max = b.number(sink, "max");
     if let (Some(lo), Some(hi)) = (&min, &max) {
         if lo.value > hi.value {
-            sink.error(hi.span.clone(), format!("`max` ({}) is below `min` ({})", hi.value, lo.value));
+            sink.error(
+                hi.span.clone(),
+                format!("`max` ({}) is below `min` ({})", hi.value, lo.value),
+            );
         }
     }
     let evidence_required = match b.string(sink, "evidence") {
@@ -312,17 +462,30 @@ fn read_manual(b: &mut TableReader, sink: &mut Sink) -> Option<BaseMethod> {
             "required" => true,
             "optional" => false,
             other => {
-                sink.error(e.span, format!("unknown evidence rule `{other}`: use \"required\" or \"optional\""));
+                sink.error(
+                    e.span,
+                    format!("unknown evidence rule `{other}`: use \"required\" or \"optional\""),
+                );
                 false
             }
         },
     };
     for key in ["source", "query"] {
         if let Some(v) = b.raw(key) {
-            sink.error(v.span(), format!("`{key}` only applies to method = \"query\"; {} is manual", b.name));
+            sink.error(
+                v.span(),
+                format!(
+                    "`{key}` only applies to method = \"query\"; {} is manual",
+                    b.name
+                ),
+            );
         }
     }
-    Some(BaseMethod::Manual { min: min.map(|m| m.value), max: max.map(|m| m.value), evidence_required })
+    Some(BaseMethod::Manual {
+        min: min.map(|m| m.value),
+        max: max.map(|m| m.value),
+        evidence_required,
+    })
 }
 
 fn read_query(b: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Option<BaseMethod> {
@@ -330,7 +493,10 @@ fn read_query(b: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Opti
     let query = b.required_string(sink, "query", "the SQL or PromQL that returns the value");
     if let Some(s) = &source {
         if !settings.sources.contains_key(&s.value) {
-            sink.error(s.span.clone(), unknown("source", &s.value, settings.sources.keys()));
+            sink.error(
+                s.span.clone(),
+                unknown("source", &s.value, settings.sources.keys()),
+            );
         }
     }
     if let Some(q) = &query {
@@ -340,10 +506,19 @@ fn read_query(b: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Opti
     }
     for key in ["min", "max", "evidence"] {
         if let Some(v) = b.raw(key) {
-            sink.error(v.span(), format!("`{key}` only applies to method = \"manual\"; {} is collected by a query", b.name));
+            sink.error(
+                v.span(),
+                format!(
+                    "`{key}` only applies to method = \"manual\"; {} is collected by a query",
+                    b.name
+                ),
+            );
         }
     }
-    Some(BaseMethod::Query { source: source?.value, query: query?.value })
+    Some(BaseMethod::Query {
+        source: source?.value,
+        query: query?.value,
+    })
 }
 
 /// The byte offset in the file of a byte offset inside a string literal's value.
@@ -351,7 +526,10 @@ fn offset_in_literal(text: &str, literal: &Range<usize>, value: &str, inner: usi
     let raw = text.get(literal.clone()).unwrap_or("");
     let (skip, body) = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
         let b = &raw[3..];
-        let b2 = b.strip_prefix("\r\n").or_else(|| b.strip_prefix('\n')).unwrap_or(b);
+        let b2 = b
+            .strip_prefix("\r\n")
+            .or_else(|| b.strip_prefix('\n'))
+            .unwrap_or(b);
         (3 + b.len() - b2.len(), b2)
     } else {
         (1, raw.get(1..).unwrap_or(""))
@@ -402,7 +580,16 @@ fn read_derived(
                         (name, at..at)
                     })
                     .collect();
-                parsed.push((DerivedMeasure { id: id.value, formula, description, unit }, refs, span));
+                parsed.push((
+                    DerivedMeasure {
+                        id: id.value,
+                        formula,
+                        description,
+                        unit,
+                    },
+                    refs,
+                    span,
+                ));
             }
             _ => ok = false,
         }
@@ -416,7 +603,10 @@ fn read_derived(
                     Some(s) => format!(" (did you mean `{s}`?)"),
                     None => format!("; this measure defines {}", known.join(", ")),
                 };
-                sink.error(at.clone(), format!("formula of `{}` uses unknown id `{name}`{hint}", d.id));
+                sink.error(
+                    at.clone(),
+                    format!("formula of `{}` uses unknown id `{name}`{hint}", d.id),
+                );
                 ok = false;
             }
         }
@@ -434,7 +624,11 @@ fn order_derived(
     let deps: BTreeMap<String, BTreeSet<String>> = remaining
         .iter()
         .map(|(d, refs, _)| {
-            let uses = refs.iter().map(|(n, _)| n.clone()).filter(|n| ids.contains(n)).collect();
+            let uses = refs
+                .iter()
+                .map(|(n, _)| n.clone())
+                .filter(|n| ids.contains(n))
+                .collect();
             (d.id.clone(), uses)
         })
         .collect();
@@ -444,7 +638,10 @@ fn order_derived(
         let Some(pos) = remaining.iter().position(|(d, _, _)| ready(&d.id)) else {
             for (d, _, span) in &remaining {
                 let path = cycle_path(&d.id, &deps);
-                sink.error(span.clone(), format!("cycle among derived measures: {path}"));
+                sink.error(
+                    span.clone(),
+                    format!("cycle among derived measures: {path}"),
+                );
             }
             return None;
         };
@@ -481,10 +678,16 @@ fn read_indicator(
         return None;
     };
     let mut t = TableReader::over("[indicator]", t, span);
-    let measure = t.required_string(sink, "measure", "the base or derived id whose value is judged");
+    let measure = t.required_string(
+        sink,
+        "measure",
+        "the base or derived id whose value is judged",
+    );
     if let Some(m) = &measure {
         let in_base = base.iter().any(|b| b.value.id == m.value);
-        let in_derived = derived.as_ref().is_some_and(|d| d.iter().any(|d| d.id == m.value));
+        let in_derived = derived
+            .as_ref()
+            .is_some_and(|d| d.iter().any(|d| d.id == m.value));
         // when derived measures failed to load, their ids are not known: do not guess
         if !in_base && !in_derived && derived.is_some() {
             let mut known: Vec<&str> = base.iter().map(|b| b.value.id.as_str()).collect();
@@ -504,7 +707,11 @@ fn read_indicator(
     });
     let target = t.number(sink, "target");
     if t.raw("green").is_none() {
-        t.missing(sink, "green", "the value at or better than which the indicator is green");
+        t.missing(
+            sink,
+            "green",
+            "the value at or better than which the indicator is green",
+        );
     }
     let green = t.number(sink, "green");
     let red = t.number(sink, "red");
@@ -517,16 +724,32 @@ fn read_indicator(
             sink.error(rd.span.clone(), format!("decision criteria: `red` ({}) is better than `green` ({}); with {} `red` must not be {word} `green`: swap them or change the direction", rd.value, g.value, dir.as_str()));
         }
     }
-    let on_red = t.string(sink, "on_red").and_then(|o| match o.value.as_str() {
-        "nonconformity" => Some(OnRed::Nonconformity),
-        "review" => Some(OnRed::Review),
-        other => {
-            sink.error(o.span, format!("unknown on_red action `{other}`: use \"nonconformity\" or \"review\""));
-            None
-        }
-    });
+    let on_red = t
+        .string(sink, "on_red")
+        .and_then(|o| match o.value.as_str() {
+            "nonconformity" => Some(OnRed::Nonconformity),
+            "review" => Some(OnRed::Review),
+            other => {
+                sink.error(
+                    o.span,
+                    format!("unknown on_red action `{other}`: use \"nonconformity\" or \"review\""),
+                );
+                None
+            }
+        });
     let interpretation = t.string(sink, "interpretation").map(|i| i.value);
-    t.finish(sink, &["measure", "direction", "target", "green", "red", "on_red", "interpretation"]);
+    t.finish(
+        sink,
+        &[
+            "measure",
+            "direction",
+            "target",
+            "green",
+            "red",
+            "on_red",
+            "interpretation",
+        ],
+    );
     let green = green?.value;
     Some(Indicator {
         measure: measure?.value,
@@ -540,7 +763,9 @@ fn read_indicator(
 }
 
 fn read_chart(r: &mut TableReader, sink: &mut Sink) -> Chart {
-    let Some((t, span)) = r.table(sink, "reporting") else { return Chart::Line };
+    let Some((t, span)) = r.table(sink, "reporting") else {
+        return Chart::Line;
+    };
     let mut t = TableReader::over("[reporting]", t, span);
     let chart = match t.string(sink, "chart") {
         None => Chart::Line,
@@ -550,7 +775,10 @@ fn read_chart(r: &mut TableReader, sink: &mut Sink) -> Chart {
             "gauge" => Chart::Gauge,
             "table" => Chart::Table,
             other => {
-                sink.error(c.span, format!("unknown chart `{other}`: use line, bar, gauge or table"));
+                sink.error(
+                    c.span,
+                    format!("unknown chart `{other}`: use line, bar, gauge or table"),
+                );
                 Chart::Line
             }
         },

@@ -73,7 +73,9 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// Every key of the table with its span, in source order.
-    pub fn entries(&self) -> impl Iterator<Item = (&'t str, Range<usize>, &'t Spanned<DeValue<'i>>)> {
+    pub fn entries(
+        &self,
+    ) -> impl Iterator<Item = (&'t str, Range<usize>, &'t Spanned<DeValue<'i>>)> {
         self.table
             .iter()
             .map(|(k, v)| (k.get_ref().as_ref(), k.span(), v))
@@ -101,8 +103,15 @@ impl<'t, 'i> TableReader<'t, 'i> {
 
     /// A missing required key is reported at the table's start.
     pub fn missing(&self, sink: &mut Sink, key: &str, hint: &str) {
-        let hint = if hint.is_empty() { String::new() } else { format!(": {hint}") };
-        sink.error(self.span.clone(), format!("{} is missing `{key}`{hint}", self.name));
+        let hint = if hint.is_empty() {
+            String::new()
+        } else {
+            format!(": {hint}")
+        };
+        sink.error(
+            self.span.clone(),
+            format!("{} is missing `{key}`{hint}", self.name),
+        );
     }
 
     pub fn string(&mut self, sink: &mut Sink, key: &str) -> Option<Located<String>> {
@@ -119,7 +128,12 @@ impl<'t, 'i> TableReader<'t, 'i> {
         }
     }
 
-    pub fn required_string(&mut self, sink: &mut Sink, key: &str, hint: &str) -> Option<Located<String>> {
+    pub fn required_string(
+        &mut self,
+        sink: &mut Sink,
+        key: &str,
+        hint: &str,
+    ) -> Option<Located<String>> {
         if self.raw(key).is_none() {
             self.missing(sink, key, hint);
             return None;
@@ -131,7 +145,10 @@ impl<'t, 'i> TableReader<'t, 'i> {
         let v = self.raw(key)?;
         match v.get_ref() {
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
-                Ok(n) => Some(Located { value: n, span: v.span() }),
+                Ok(n) => Some(Located {
+                    value: n,
+                    span: v.span(),
+                }),
                 Err(_) => {
                     sink.error(v.span(), format!("`{key}` in {} is too large", self.name));
                     None
@@ -148,7 +165,9 @@ impl<'t, 'i> TableReader<'t, 'i> {
     pub fn number(&mut self, sink: &mut Sink, key: &str) -> Option<Located<f64>> {
         let v = self.raw(key)?;
         let n = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
             DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
             _ => {
                 self.wrong_type(sink, key, v, "a number");
@@ -156,9 +175,15 @@ impl<'t, 'i> TableReader<'t, 'i> {
             }
         };
         match n {
-            Some(n) if n.is_finite() => Some(Located { value: n, span: v.span() }),
+            Some(n) if n.is_finite() => Some(Located {
+                value: n,
+                span: v.span(),
+            }),
             _ => {
-                sink.error(v.span(), format!("`{key}` in {} must be a finite number", self.name));
+                sink.error(
+                    v.span(),
+                    format!("`{key}` in {} must be a finite number", self.name),
+                );
                 None
             }
         }
@@ -180,7 +205,11 @@ impl<'t, 'i> TableReader<'t, 'i> {
                 }),
                 other => sink.error(
                     item.span(),
-                    format!("`{key}` in {} must hold strings, not {}", self.name, describe(other)),
+                    format!(
+                        "`{key}` in {} must hold strings, not {}",
+                        self.name,
+                        describe(other)
+                    ),
                 ),
             }
         }
@@ -201,7 +230,9 @@ impl<'t, 'i> TableReader<'t, 'i> {
 
     /// An array of tables (`[[base]]`).
     pub fn tables(&mut self, sink: &mut Sink, key: &str) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
-        let Some(v) = self.raw(key) else { return Vec::new() };
+        let Some(v) = self.raw(key) else {
+            return Vec::new();
+        };
         let DeValue::Array(items) = v.get_ref() else {
             self.wrong_type(sink, key, v, &format!("an array of tables ([[{key}]])"));
             return Vec::new();
@@ -212,7 +243,10 @@ impl<'t, 'i> TableReader<'t, 'i> {
                 DeValue::Table(t) => out.push((t, item.span())),
                 other => sink.error(
                     item.span(),
-                    format!("each `{key}` entry must be a table, not {}", describe(other)),
+                    format!(
+                        "each `{key}` entry must be a table, not {}",
+                        describe(other)
+                    ),
                 ),
             }
         }

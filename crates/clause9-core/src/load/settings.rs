@@ -23,8 +23,16 @@ pub fn read_settings(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> LoadedSetti
     let mut root = TableReader::new("clause9.toml", doc);
     match root.integer(sink, "format") {
         Some(f) if f.value == 1 => {}
-        Some(f) => sink.error(f.span, format!("unsupported format {}: this clause9 reads format = 1", f.value)),
-        None if root.raw("format").is_none() => root.missing(sink, "format", "add `format = 1` at the top"),
+        Some(f) => sink.error(
+            f.span,
+            format!(
+                "unsupported format {}: this clause9 reads format = 1",
+                f.value
+            ),
+        ),
+        None if root.raw("format").is_none() => {
+            root.missing(sink, "format", "add `format = 1` at the top")
+        }
         None => {}
     }
     let mut settings = Settings {
@@ -42,8 +50,16 @@ pub fn read_settings(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> LoadedSetti
     let mut person_refs = Vec::new();
 
     match root.table(sink, "programme") {
-        Some((t, span)) => read_programme(TableReader::over("[programme]", t, span), sink, &mut settings),
-        None if root.raw("programme").is_none() => root.missing(sink, "[programme]", "name, organisation, timezone and first_period"),
+        Some((t, span)) => read_programme(
+            TableReader::over("[programme]", t, span),
+            sink,
+            &mut settings,
+        ),
+        None if root.raw("programme").is_none() => root.missing(
+            sink,
+            "[programme]",
+            "name, organisation, timezone and first_period",
+        ),
         None => {}
     }
     for (id, t, span) in named_tables(&mut root, sink, "people") {
@@ -69,7 +85,9 @@ pub fn read_settings(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> LoadedSetti
             if members.is_empty() {
                 sink.error(r.span.clone(), format!("group `{id}` has no members"));
             }
-            settings.groups.insert(id, members.iter().map(|m| m.value.clone()).collect());
+            settings
+                .groups
+                .insert(id, members.iter().map(|m| m.value.clone()).collect());
             person_refs.extend(members);
         }
     }
@@ -115,9 +133,20 @@ pub fn read_settings(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> LoadedSetti
     }
     root.finish(
         sink,
-        &["format", "programme", "people", "groups", "objectives", "areas", "sources"],
+        &[
+            "format",
+            "programme",
+            "people",
+            "groups",
+            "objectives",
+            "areas",
+            "sources",
+        ],
     );
-    LoadedSettings { settings, person_refs }
+    LoadedSettings {
+        settings,
+        person_refs,
+    }
 }
 
 fn read_programme(mut r: TableReader, sink: &mut Sink, settings: &mut Settings) {
@@ -127,7 +156,8 @@ fn read_programme(mut r: TableReader, sink: &mut Sink, settings: &mut Settings) 
     if let Some(o) = r.required_string(sink, "organisation", "the organisation's name") {
         settings.organisation = o.value;
     }
-    if let Some(tz) = r.required_string(sink, "timezone", "an IANA zone such as \"Europe/London\"") {
+    if let Some(tz) = r.required_string(sink, "timezone", "an IANA zone such as \"Europe/London\"")
+    {
         match TimeZone::get(&tz.value) {
             Ok(zone) => {
                 settings.timezone = zone;
@@ -135,11 +165,18 @@ fn read_programme(mut r: TableReader, sink: &mut Sink, settings: &mut Settings) 
             }
             Err(_) => sink.error(
                 tz.span,
-                format!("unknown timezone `{}`: use an IANA zone such as \"Europe/London\" or \"UTC\"", tz.value),
+                format!(
+                    "unknown timezone `{}`: use an IANA zone such as \"Europe/London\" or \"UTC\"",
+                    tz.value
+                ),
             ),
         }
     }
-    if let Some(p) = r.required_string(sink, "first_period", "the first period anything is due, such as \"2025-01\"") {
+    if let Some(p) = r.required_string(
+        sink,
+        "first_period",
+        "the first period anything is due, such as \"2025-01\"",
+    ) {
         match p.value.parse::<Period>() {
             Ok(period) => settings.first_period = period,
             Err(e) => sink.error(p.span, e.to_string()),
@@ -163,8 +200,13 @@ fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
                         }
                         if let Some(path) = tr.string(sink, &table) {
                             if path.value.trim().is_empty() {
-                                sink.error(path.span, format!("table `{table}` needs a file path or glob"));
-                            } else if path.value.starts_with('/') || path.value.split('/').any(|c| c == "..") {
+                                sink.error(
+                                    path.span,
+                                    format!("table `{table}` needs a file path or glob"),
+                                );
+                            } else if path.value.starts_with('/')
+                                || path.value.split('/').any(|c| c == "..")
+                            {
                                 sink.error(path.span, format!("table `{table}`: evidence paths must stay inside the programme directory (no absolute paths, no `..`)"));
                             }
                             tables.insert(table, path.value);
@@ -174,27 +216,49 @@ fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
                         sink.error(r.span.clone(), format!("{} declares no tables", r.name));
                     }
                 }
-                None if r.raw("tables").is_none() => r.missing(sink, "tables", "e.g. tables.incidents = \"evidence/incidents.csv\""),
+                None if r.raw("tables").is_none() => r.missing(
+                    sink,
+                    "tables",
+                    "e.g. tables.incidents = \"evidence/incidents.csv\"",
+                ),
                 None => {}
             }
             Source::Files { tables }
         }
         "postgres" => {
-            let env = r.required_string(sink, "url_env", "the environment variable holding the connection string");
+            let env = r.required_string(
+                sink,
+                "url_env",
+                "the environment variable holding the connection string",
+            );
             if r.raw("url").is_some() {
                 sink.error(r.span.clone(), format!("{}: a postgres connection string must not be written in a file; set `url_env` to the name of an environment variable", r.name));
             }
-            Source::Postgres { url_env: env?.value }
+            Source::Postgres {
+                url_env: env?.value,
+            }
         }
         "prometheus" => {
-            let url = r.required_string(sink, "url", "the server address, e.g. \"http://127.0.0.1:9090\"")?;
+            let url = r.required_string(
+                sink,
+                "url",
+                "the server address, e.g. \"http://127.0.0.1:9090\"",
+            )?;
             if !(url.value.starts_with("http://") || url.value.starts_with("https://")) {
-                sink.error(url.span.clone(), "a prometheus `url` must start with http:// or https://");
+                sink.error(
+                    url.span.clone(),
+                    "a prometheus `url` must start with http:// or https://",
+                );
             }
             Source::Prometheus { url: url.value }
         }
         other => {
-            sink.error(kind.span, format!("unknown source kind `{other}`: use \"files\", \"postgres\" or \"prometheus\""));
+            sink.error(
+                kind.span,
+                format!(
+                    "unknown source kind `{other}`: use \"files\", \"postgres\" or \"prometheus\""
+                ),
+            );
             return None;
         }
     };
@@ -213,13 +277,22 @@ fn named_tables<'t, 'i>(
     sink: &mut Sink,
     key: &str,
 ) -> Vec<(Located<String>, &'t DeTable<'i>, std::ops::Range<usize>)> {
-    let Some((t, _)) = root.table(sink, key) else { return Vec::new() };
+    let Some((t, _)) = root.table(sink, key) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (k, v) in t.iter() {
         let id = k.get_ref().to_string();
         check_id(sink, &id, k.span(), key.trim_end_matches('s'));
         match v.get_ref() {
-            DeValue::Table(inner) => out.push((Located { value: id, span: k.span() }, inner, v.span())),
+            DeValue::Table(inner) => out.push((
+                Located {
+                    value: id,
+                    span: k.span(),
+                },
+                inner,
+                v.span(),
+            )),
             _ => sink.error(v.span(), format!("[{key}.{id}] must be a table")),
         }
     }
@@ -239,14 +312,23 @@ pub fn read_date(r: &mut TableReader, sink: &mut Sink, key: &str) -> Option<jiff
         DeValue::String(s) => s.to_string(),
         DeValue::Datetime(d) => d.to_string(),
         _ => {
-            sink.error(v.span(), format!("`{key}` in {} must be a date such as 2026-12-31", r.name));
+            sink.error(
+                v.span(),
+                format!("`{key}` in {} must be a date such as 2026-12-31", r.name),
+            );
             return None;
         }
     };
     match text.parse::<jiff::civil::Date>() {
         Ok(d) if text.len() == 10 => Some(d),
         _ => {
-            sink.error(v.span(), format!("`{key}` in {}: `{text}` is not a date such as 2026-12-31", r.name));
+            sink.error(
+                v.span(),
+                format!(
+                    "`{key}` in {}: `{text}` is not a date such as 2026-12-31",
+                    r.name
+                ),
+            );
             None
         }
     }
