@@ -151,19 +151,19 @@ fn base_value(
     diagnostics: &mut Vec<String>,
 ) -> Option<f64> {
     // a value collected directly for the evaluated period wins over combining
-    if periods.len() > 1 {
-        if let Some(o) = values.get(&measure.id, base, evaluated) {
-            note_version(measure, base, o, diagnostics);
-            return match o.new.value {
-                Some(v) => Some(v),
-                None => {
-                    diagnostics.push(format!(
-                        "`{base}` for {evaluated}: the source returned no value"
-                    ));
-                    None
-                }
-            };
-        }
+    if periods.len() > 1
+        && let Some(o) = values.get(&measure.id, base, evaluated)
+    {
+        note_version(measure, base, o, diagnostics);
+        return match o.new.value {
+            Some(v) => Some(v),
+            None => {
+                diagnostics.push(format!(
+                    "`{base}` for {evaluated}: the source returned no value"
+                ));
+                None
+            }
+        };
     }
     let mut found = Vec::new();
     let mut missing = Vec::new();

@@ -17,10 +17,10 @@ pub fn run(
     for p in [period, from, to].into_iter().flatten() {
         parse_period(p)?;
     }
-    if let Some(id) = measure {
-        if programme.measure(id).is_none() {
-            return Err(CliError::invalid(format!("unknown measure `{id}`")));
-        }
+    if let Some(id) = measure
+        && programme.measure(id).is_none()
+    {
+        return Err(CliError::invalid(format!("unknown measure `{id}`")));
     }
     Err(CliError::Failed(anyhow::anyhow!(
         "automated collection is not available yet in this version of clause9: nothing was collected or stored; \

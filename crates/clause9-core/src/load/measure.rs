@@ -45,10 +45,10 @@ pub fn read_measure(
 ) -> Option<(Measure, Range<usize>)> {
     let mut r = TableReader::new("the measure", doc);
     let id = r.required_string(sink, "id", "a unique id such as \"M-INC-01\"");
-    if let Some(id) = &id {
-        if !is_measure_id(&id.value) {
-            sink.error(id.span.clone(), format!("bad measure id `{}`: use capitals, digits, `.`, `_` and `-`, starting with a capital or digit (e.g. M-INC-01)", id.value));
-        }
+    if let Some(id) = &id
+        && !is_measure_id(&id.value)
+    {
+        sink.error(id.span.clone(), format!("bad measure id `{}`: use capitals, digits, `.`, `_` and `-`, starting with a capital or digit (e.g. M-INC-01)", id.value));
     }
     let version = match r.integer(sink, "version") {
         Some(v) if v.value >= 1 && v.value <= u32::MAX as i64 => v.value as u32,
@@ -98,13 +98,13 @@ pub fn read_measure(
         }
     }
     let area = r.string(sink, "area");
-    if let Some(a) = &area {
-        if !settings.areas.contains_key(&a.value) {
-            sink.error(
-                a.span.clone(),
-                unknown("area", &a.value, settings.areas.keys()),
-            );
-        }
+    if let Some(a) = &area
+        && !settings.areas.contains_key(&a.value)
+    {
+        sink.error(
+            a.span.clone(),
+            unknown("area", &a.value, settings.areas.keys()),
+        );
     }
     let unit = r.string(sink, "unit").map(|u| u.value).unwrap_or_default();
     let status = match r.string(sink, "status") {
@@ -448,13 +448,13 @@ fn read_bases(
 fn read_manual(b: &mut TableReader, sink: &mut Sink) -> Option<BaseMethod> {
     let min = b.number(sink, "min");
     let max = b.number(sink, "max");
-    if let (Some(lo), Some(hi)) = (&min, &max) {
-        if lo.value > hi.value {
-            sink.error(
-                hi.span.clone(),
-                format!("`max` ({}) is below `min` ({})", hi.value, lo.value),
-            );
-        }
+    if let (Some(lo), Some(hi)) = (&min, &max)
+        && lo.value > hi.value
+    {
+        sink.error(
+            hi.span.clone(),
+            format!("`max` ({}) is below `min` ({})", hi.value, lo.value),
+        );
     }
     let evidence_required = match b.string(sink, "evidence") {
         None => false,
@@ -491,18 +491,18 @@ fn read_manual(b: &mut TableReader, sink: &mut Sink) -> Option<BaseMethod> {
 fn read_query(b: &mut TableReader, sink: &mut Sink, settings: &Settings) -> Option<BaseMethod> {
     let source = b.required_string(sink, "source", "a source id from clause9.toml");
     let query = b.required_string(sink, "query", "the SQL or PromQL that returns the value");
-    if let Some(s) = &source {
-        if !settings.sources.contains_key(&s.value) {
-            sink.error(
-                s.span.clone(),
-                unknown("source", &s.value, settings.sources.keys()),
-            );
-        }
+    if let Some(s) = &source
+        && !settings.sources.contains_key(&s.value)
+    {
+        sink.error(
+            s.span.clone(),
+            unknown("source", &s.value, settings.sources.keys()),
+        );
     }
-    if let Some(q) = &query {
-        if q.value.trim().is_empty() {
-            sink.error(q.span.clone(), "`query` is empty");
-        }
+    if let Some(q) = &query
+        && q.value.trim().is_empty()
+    {
+        sink.error(q.span.clone(), "`query` is empty");
     }
     for key in ["min", "max", "evidence"] {
         if let Some(v) = b.raw(key) {
@@ -546,7 +546,7 @@ fn read_derived(
     sink: &mut Sink,
     mut seen: BTreeMap<String, Range<usize>>,
 ) -> Option<Vec<DerivedMeasure>> {
-    let mut parsed: Vec<(DerivedMeasure, Vec<(String, Range<usize>)>, Range<usize>)> = Vec::new();
+    let mut parsed: Vec<ParsedDerived> = Vec::new();
     let mut ok = true;
     for (i, (t, span)) in r.tables(sink, "derived").into_iter().enumerate() {
         let mut d = TableReader::over(format!("[[derived]] #{}", i + 1), t, span.clone());
@@ -615,9 +615,12 @@ fn read_derived(
     ok.then_some(ordered)
 }
 
+/// A derived measure with the ids its formula uses (and where) and its table's span.
+type ParsedDerived = (DerivedMeasure, Vec<(String, Range<usize>)>, Range<usize>);
+
 /// Orders derived measures so each comes after those it uses; reports cycles.
 fn order_derived(
-    mut remaining: Vec<(DerivedMeasure, Vec<(String, Range<usize>)>, Range<usize>)>,
+    mut remaining: Vec<ParsedDerived>,
     sink: &mut Sink,
 ) -> Option<Vec<DerivedMeasure>> {
     let ids: BTreeSet<String> = remaining.iter().map(|(d, _, _)| d.id.clone()).collect();
@@ -715,14 +718,14 @@ fn read_indicator(
     }
     let green = t.number(sink, "green");
     let red = t.number(sink, "red");
-    if let (Some(dir), Some(g), Some(rd)) = (direction, &green, &red) {
-        if !dir.at_least_as_good(g.value, rd.value) {
-            let word = match dir {
-                Direction::HigherIsBetter => "above",
-                Direction::LowerIsBetter => "below",
-            };
-            sink.error(rd.span.clone(), format!("decision criteria: `red` ({}) is better than `green` ({}); with {} `red` must not be {word} `green`: swap them or change the direction", rd.value, g.value, dir.as_str()));
-        }
+    if let (Some(dir), Some(g), Some(rd)) = (direction, &green, &red)
+        && !dir.at_least_as_good(g.value, rd.value)
+    {
+        let word = match dir {
+            Direction::HigherIsBetter => "above",
+            Direction::LowerIsBetter => "below",
+        };
+        sink.error(rd.span.clone(), format!("decision criteria: `red` ({}) is better than `green` ({}); with {} `red` must not be {word} `green`: swap them or change the direction", rd.value, g.value, dir.as_str()));
     }
     let on_red = t
         .string(sink, "on_red")
