@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use clause9_core::observation::Observation;
 use clause9_core::period::{Frequency, Period};
 use clause9_core::{Programme, SourceFile};
 use clause9_store::Store;
@@ -76,6 +77,21 @@ pub async fn open_store(dir: &Path, args: &StoreArgs) -> CliResult<Arc<dyn Store
             Ok(Arc::new(clause9_store::open_sqlite(&path).await?))
         }
     }
+}
+
+/// The current observations that evaluating `period` needs: those of every
+/// collection period the active measures combine, and of the period itself.
+pub async fn current_for(
+    programme: &Programme,
+    store: &dyn Store,
+    period: Period,
+) -> CliResult<Vec<Observation>> {
+    let mut periods = std::collections::BTreeSet::from([period]);
+    for m in programme.measures.iter().filter(|m| m.is_active()) {
+        periods.extend(clause9_core::engine::plan(&programme.settings, m, period).periods);
+    }
+    let periods: Vec<Period> = periods.into_iter().collect();
+    Ok(store.current(None, &periods).await?)
 }
 
 /// Parses a period given on the command line.

@@ -173,8 +173,39 @@ fn the_spec_example_validates_and_collect_says_it_is_not_available() {
     ]));
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("not available yet"), "{err}");
+    // the manual measure: record the API example's values, then evaluate
+    let (code, _, err) = run(clause9(&[
+        "record",
+        p.to_str().unwrap(),
+        "M-AW-01",
+        "--period",
+        "2026-10",
+        "trained=466",
+        "headcount=487",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("`trained` requires evidence"), "{err}");
+    ok(clause9(&[
+        "record",
+        p.to_str().unwrap(),
+        "M-AW-01",
+        "--period",
+        "2026-10",
+        "trained=466",
+        "headcount=487",
+        "--evidence",
+        "https://lms.acme.example/reports/2026-10",
+    ]));
     let json = evaluate_json(p, Some("2026-10"));
-    let m = &json["measures"][0];
+    let aw = &json["measures"][0];
+    assert_eq!(aw["id"], "M-AW-01");
+    assert_eq!(aw["status"], "green"); // 95.69% ≥ 95
+    assert_eq!(
+        aw["base"],
+        serde_json::json!({ "trained": 466, "headcount": 487 })
+    );
+    assert_eq!(aw["value"], 100.0 * 466.0 / 487.0);
+    let m = &json["measures"][1];
     assert_eq!(m["status"], "no_data");
     assert_eq!(
         m["base"],

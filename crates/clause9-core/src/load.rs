@@ -2,6 +2,7 @@
 //! TOML with positions, reads every construct, checks every reference, and
 //! returns either a `Programme` or every problem found, across all files.
 
+mod formulas;
 mod measure;
 mod reader;
 mod settings;

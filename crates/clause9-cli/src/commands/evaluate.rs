@@ -1,13 +1,12 @@
 //! `clause9 evaluate [DIR] --period P [--format table|json]`.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use clause9_core::engine::{evaluate, plan};
+use clause9_core::engine::evaluate;
 use clause9_core::evaluation::Status;
 
 use crate::cli::{Format, StoreArgs};
-use crate::context::{load_programme, open_store, period_or_current};
+use crate::context::{current_for, load_programme, open_store, period_or_current};
 use crate::error::CliResult;
 use crate::output::{self, Cell, DIM, number, say, status_style, styled};
 
@@ -20,12 +19,7 @@ pub async fn run(
     let programme = load_programme(dir)?;
     let period = period_or_current(&programme, period)?;
     let store = open_store(dir, store_args).await?;
-    let mut periods = BTreeSet::from([period]);
-    for m in programme.measures.iter().filter(|m| m.is_active()) {
-        periods.extend(plan(&programme.settings, m, period).periods);
-    }
-    let periods: Vec<_> = periods.into_iter().collect();
-    let observations = store.current(None, &periods).await?;
+    let observations = current_for(&programme, store.as_ref(), period).await?;
     let evaluation = evaluate(&programme, &observations, period);
     if format == Format::Json {
         return Ok(output::json(&evaluation)?);

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use clause9_core::engine::{Values, plan};
+use clause9_core::engine::Values;
 use clause9_core::schedule::{CollectionState, collection_status};
 use serde::Serialize;
 
 use crate::cli::{Format, StoreArgs};
-use crate::context::{load_programme, open_store, period_or_current, today};
+use crate::context::{current_for, load_programme, open_store, period_or_current, today};
 use crate::error::CliResult;
 use crate::output::{self, BOLD, Cell, say, state_style, styled};
 
@@ -32,14 +32,7 @@ pub async fn run(
     let programme = load_programme(dir)?;
     let period = period_or_current(&programme, period)?;
     let store = open_store(dir, store_args).await?;
-    let mut periods: Vec<_> = programme
-        .measures
-        .iter()
-        .flat_map(|m| plan(&programme.settings, m, period).periods)
-        .collect();
-    periods.sort();
-    periods.dedup();
-    let observations = store.current(None, &periods).await?;
+    let observations = current_for(&programme, store.as_ref(), period).await?;
     let values = Values::new(&observations);
     let today = today(&programme);
     let items = collection_status(&programme, &values, period, today);
