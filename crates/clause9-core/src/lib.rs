@@ -9,10 +9,12 @@ pub mod formula;
 pub mod ids;
 pub mod load;
 pub mod measure;
+pub mod nonconformity;
 pub mod observation;
 pub mod period;
 pub mod programme;
 pub mod record;
+pub mod registers;
 pub mod schedule;
 
 pub use diagnostic::{Diagnostic, SourceFile};

@@ -5,6 +5,7 @@
 mod formulas;
 mod measure;
 mod reader;
+pub mod registers;
 mod settings;
 
 use std::collections::BTreeMap;

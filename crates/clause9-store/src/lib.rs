@@ -17,6 +17,7 @@ mod rows;
 mod shared;
 mod sql;
 mod sqlite;
+mod workflow;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use clause9_core::period::Period;
 pub use error::StoreError;
 pub use postgres::{CONNECT_TIMEOUT, PostgresStore, open_postgres, open_postgres_with};
 pub use sqlite::{BUSY_TIMEOUT, SqliteStore, open_sqlite};
+pub use workflow::{Appended, NewEvent, StoredEvent, WorkflowStore};
 
 /// Where observations are kept.
 #[async_trait::async_trait]
@@ -58,6 +60,9 @@ pub trait Store: Send + Sync {
 
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
+
+    /// The workflow events (nonconformities, audits, reviews) in the same database.
+    fn workflow(&self) -> &dyn WorkflowStore;
 }
 
 /// Opens the store at `url`: `postgres://…` or `postgresql://…` for

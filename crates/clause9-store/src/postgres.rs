@@ -44,6 +44,7 @@ impl_store!(
     begin: "BEGIN",
     lock: Some(KEY_LOCK)
 );
+crate::workflow::impl_workflow!(PostgresStore, sqlx::Postgres, begin: "BEGIN");
 
 /// Locks one key for the rest of the transaction; the two-integer form keeps
 /// these locks apart from sqlx's single-bigint migration lock.

@@ -197,6 +197,10 @@ macro_rules! impl_store {
             fn backend(&self) -> &'static str {
                 $name
             }
+
+            fn workflow(&self) -> &dyn $crate::workflow::WorkflowStore {
+                self
+            }
         }
     };
 }

@@ -51,6 +51,7 @@ impl_store!(
     begin: "BEGIN IMMEDIATE",
     lock: None
 );
+crate::workflow::impl_workflow!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE");
 
 /// Opens (creating it and its directory if needed) the SQLite store at `path`
 /// and brings its schema up to date.

@@ -6,6 +6,7 @@ mod fixture;
 mod integrity;
 mod opening;
 mod reads;
+mod workflow;
 
 /// For each case, a module with a `sqlite` and a `postgres` test.
 macro_rules! contract {
@@ -47,4 +48,9 @@ contract!(
     integrity::concurrent_corrections_one_wins,
     integrity::lost_race_is_a_conflict,
     integrity::opposite_batches_conflict_without_deadlock,
+    workflow::events_round_trip_in_order,
+    workflow::gaps_and_forks_are_refused,
+    workflow::once_keys_happen_once,
+    workflow::database_refuses_event_changes,
+    workflow::concurrent_appends_one_wins,
 );
