@@ -124,4 +124,19 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// ISMS registers kept as files under registers/ (CSV import)
+    #[command(subcommand)]
+    Register(crate::cli_workflow::RegisterCommand),
+    /// Nonconformities and corrective actions (10.2)
+    #[command(subcommand)]
+    Nc(crate::cli_workflow::NcCommand),
+    /// The internal audit programme and audits (9.2)
+    #[command(subcommand)]
+    Audit(crate::cli_workflow::AuditCommand),
+    /// Management reviews (9.3)
+    #[command(subcommand)]
+    Review(crate::cli_workflow::ReviewCommand),
+    /// OSCAL exports (assessment results, plan of action and milestones)
+    #[command(subcommand)]
+    Oscal(crate::cli_workflow::OscalCommand),
 }

@@ -6,6 +6,7 @@ mod history;
 mod import;
 mod init;
 pub mod record;
+mod register;
 mod status;
 mod validate;
 
@@ -70,5 +71,12 @@ pub async fn run(command: Command) -> CliResult {
             store,
         } => history::run(&args, format, &store).await,
         Command::Import { args, by, store } => import::run(&args, by.as_deref(), &store).await,
+        Command::Register(crate::cli_workflow::RegisterCommand::Import { args }) => {
+            register::import(&args)
+        }
+        Command::Nc(c) => crate::workflow::nc::run(c).await,
+        Command::Audit(c) => crate::workflow::audit::run(c).await,
+        Command::Review(c) => crate::workflow::review::run(c).await,
+        Command::Oscal(c) => crate::workflow::oscal::run(c).await,
     }
 }

@@ -2,12 +2,15 @@
 //! its outcome to the exit code (0 success, 1 failure while running, 2 invalid input).
 
 mod cli;
+mod cli_workflow;
 mod commands;
 mod context;
 mod error;
 mod evidence;
 mod output;
+mod registers;
 mod starter;
+mod workflow;
 
 use std::process::ExitCode;
 

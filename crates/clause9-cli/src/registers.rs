@@ -46,9 +46,7 @@ pub fn load_all(dir: &Path) -> CliResult<(Programme, Registers)> {
             Ok((programme, regs))
         }
         // the registers refer to the programme: they are checked once it is valid
-        Err(diagnostics) => {
-            Err(CliError::Programme(diagnostics))
-        }
+        Err(diagnostics) => Err(CliError::Programme(diagnostics)),
     }
 }
 

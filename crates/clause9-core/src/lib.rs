@@ -1,8 +1,10 @@
 //! clause9-core: the programme model, periods, the formula language and the
 //! evaluation engine. Pure code: no IO, no async, no clock reads.
 
+pub mod audit;
 pub mod controls;
 pub mod diagnostic;
+pub mod doc;
 pub mod engine;
 pub mod evaluation;
 pub mod formula;
@@ -15,6 +17,7 @@ pub mod period;
 pub mod programme;
 pub mod record;
 pub mod registers;
+pub mod review;
 pub mod schedule;
 
 pub use diagnostic::{Diagnostic, SourceFile};

@@ -94,7 +94,9 @@ pub fn next_step(state: State) -> &'static str {
         State::Raised => "record the correction (`nc correct`)",
         State::Corrected | State::Reopened => "analyse the root cause (`nc analyse`)",
         State::RootCauseAnalysed => "plan an action (`nc action`)",
-        State::ActionPlanned => "implement the actions (`nc implement`) and plan a check (`nc check`)",
+        State::ActionPlanned => {
+            "implement the actions (`nc implement`) and plan a check (`nc check`)"
+        }
         State::Implemented => "verify effectiveness (`nc verify`) on the planned check date",
         State::Verified => "close it (`nc close`)",
         State::Closed => "nothing: it is closed",
@@ -115,7 +117,9 @@ impl Nonconformity {
             controls,
         } = &first.event
         else {
-            return Err(Refused::Invalid(format!("{id} does not start with `raised`")));
+            return Err(Refused::Invalid(format!(
+                "{id} does not start with `raised`"
+            )));
         };
         let mut nc = Nonconformity {
             id: id.to_string(),
@@ -165,7 +169,9 @@ impl Nonconformity {
             )));
         }
         match &t.event {
-            Event::Raised { .. } => return Err(Refused::Invalid(format!("{} is already raised", self.id))),
+            Event::Raised { .. } => {
+                return Err(Refused::Invalid(format!("{} is already raised", self.id)));
+            }
             Event::Corrected { correction } => {
                 if self.state != State::Raised {
                     return Err(self.refuse("recording the correction"));
@@ -173,12 +179,18 @@ impl Nonconformity {
                 self.correction = Some(correction.clone());
                 self.state = State::Corrected;
             }
-            Event::RootCauseAnalysed { whys, cause, extent } => {
+            Event::RootCauseAnalysed {
+                whys,
+                cause,
+                extent,
+            } => {
                 if !matches!(self.state, State::Corrected | State::Reopened) {
                     return Err(self.refuse("a root cause analysis"));
                 }
                 if cause.trim().is_empty() && whys.is_empty() {
-                    return Err(Refused::Invalid("give the root cause (--cause) or the five whys (--why-chain)".into()));
+                    return Err(Refused::Invalid(
+                        "give the root cause (--cause) or the five whys (--why-chain)".into(),
+                    ));
                 }
                 self.whys = whys.clone();
                 self.root_cause = Some(if cause.trim().is_empty() {
@@ -198,7 +210,10 @@ impl Nonconformity {
                 }
                 action.check_smart()?;
                 if self.actions.iter().any(|a| a.id == action.id) {
-                    return Err(Refused::Invalid(format!("{} already has action {}", self.id, action.id)));
+                    return Err(Refused::Invalid(format!(
+                        "{} already has action {}",
+                        self.id, action.id
+                    )));
                 }
                 self.actions.push(action.clone());
                 self.state = State::ActionPlanned;
@@ -214,7 +229,9 @@ impl Nonconformity {
                     .find(|a| &a.id == action)
                     .ok_or_else(|| Refused::Invalid(format!("{id} has no action {action}")))?;
                 if a.implemented_on.is_some() {
-                    return Err(Refused::Invalid(format!("action {action} of {id} is already implemented")));
+                    return Err(Refused::Invalid(format!(
+                        "action {action} of {id} is already implemented"
+                    )));
                 }
                 a.implemented_on = Some(t.on);
                 a.note = Some(note.clone());
@@ -227,16 +244,25 @@ impl Nonconformity {
                     return Err(self.refuse("planning the effectiveness check"));
                 }
                 if check.on < t.on {
-                    return Err(Refused::Invalid(format!("the check date {} is before today ({})", check.on, t.on)));
+                    return Err(Refused::Invalid(format!(
+                        "the check date {} is before today ({})",
+                        check.on, t.on
+                    )));
                 }
                 self.check = Some(check.clone());
             }
-            Event::Verified { effective, evidence } => {
+            Event::Verified {
+                effective,
+                evidence,
+            } => {
                 if self.state != State::Implemented {
                     return Err(self.refuse("verifying effectiveness"));
                 }
                 let Some(check) = &self.check else {
-                    return Err(Refused::Invalid(format!("{} has no planned check: plan one first (`nc check`)", self.id)));
+                    return Err(Refused::Invalid(format!(
+                        "{} has no planned check: plan one first (`nc check`)",
+                        self.id
+                    )));
                 };
                 if t.on < check.on {
                     return Err(Refused::Invalid(format!(
@@ -245,7 +271,9 @@ impl Nonconformity {
                     )));
                 }
                 if evidence.trim().is_empty() {
-                    return Err(Refused::Invalid("give the evidence of the check (--evidence)".into()));
+                    return Err(Refused::Invalid(
+                        "give the evidence of the check (--evidence)".into(),
+                    ));
                 }
                 if *effective {
                     self.state = State::Verified;
@@ -286,9 +314,9 @@ impl Nonconformity {
 
     /// The planned check, when its date has passed and it is not done.
     pub fn overdue_check(&self, today: Date) -> Option<&Check> {
-        self.check
-            .as_ref()
-            .filter(|c| c.on < today && self.state != State::Verified && self.state != State::Closed)
+        self.check.as_ref().filter(|c| {
+            c.on < today && self.state != State::Verified && self.state != State::Closed
+        })
     }
 
     pub fn is_overdue(&self, today: Date) -> bool {

@@ -91,9 +91,8 @@ pub(crate) struct EventRow {
 
 impl EventRow {
     pub(crate) fn decode(self) -> Result<StoredEvent, StoreError> {
-        let corrupt = |what: &str| {
-            StoreError::Corrupt(format!("workflow event #{} has {what}", self.id))
-        };
+        let corrupt =
+            |what: &str| StoreError::Corrupt(format!("workflow event #{} has {what}", self.id));
         let payload = serde_json::from_str(&self.payload).map_err(|_| corrupt("a bad payload"))?;
         let recorded_at =
             parse_timestamp(&self.recorded_at).ok_or_else(|| corrupt("a bad recorded_at"))?;
@@ -214,7 +213,8 @@ macro_rules! impl_workflow {
                 // read back so timestamps are exactly as stored (microseconds)
                 for s in &mut stored {
                     s.recorded_at = $crate::rows::parse_timestamp(
-                        &$crate::rows::format_timestamp(s.recorded_at).map_err(StoreError::Invalid)?,
+                        &$crate::rows::format_timestamp(s.recorded_at)
+                            .map_err(StoreError::Invalid)?,
                     )
                     .unwrap_or(s.recorded_at);
                 }

@@ -21,6 +21,17 @@ pub async fn run(
     let store = open_store(dir, store_args).await?;
     let observations = current_for(&programme, store.as_ref(), period).await?;
     let evaluation = evaluate(&programme, &observations, period);
+    // red indicators with on_red = "nonconformity" raise one (once per period)
+    let raised = crate::workflow::red::raise_from_red(
+        &programme,
+        &evaluation,
+        store.as_ref(),
+        crate::context::today(&programme),
+    )
+    .await?;
+    for line in raised {
+        eprintln!("{line}");
+    }
     if format == Format::Json {
         return Ok(output::json(&evaluation)?);
     }

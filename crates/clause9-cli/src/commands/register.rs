@@ -44,8 +44,13 @@ pub fn import(args: &[String]) -> CliResult {
     let target_text = target.display().to_string();
     let existing = files.iter().position(|f| f.path == target_text);
     let before = existing.map_or(String::new(), |i| files[i].text.clone());
-    let offset = before.matches('\n').count() + usize::from(!before.is_empty() && !before.ends_with('\n'));
-    let separator = if before.is_empty() || before.ends_with('\n') { "" } else { "\n" };
+    let offset =
+        before.matches('\n').count() + usize::from(!before.is_empty() && !before.ends_with('\n'));
+    let separator = if before.is_empty() || before.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
     let combined = format!("{before}{separator}{text}");
     let file = SourceFile {
         path: target_text.clone(),

@@ -36,6 +36,7 @@ pub async fn run(
     let values = Values::new(&observations);
     let today = today(&programme);
     let items = collection_status(&programme, &values, period, today);
+    let overdue_work = crate::workflow::red::overdue_work(store.as_ref(), today).await?;
 
     if format == Format::Json {
         let list: Vec<Item> = items
@@ -50,7 +51,7 @@ pub async fn run(
             })
             .collect();
         return Ok(output::json(
-            &serde_json::json!({ "period": period, "today": today.to_string(), "items": list }),
+            &serde_json::json!({ "period": period, "today": today.to_string(), "items": list, "overdue_work": overdue_work }),
         )?);
     }
 
@@ -96,5 +97,11 @@ pub async fn run(
         count(CollectionState::Due),
         count(CollectionState::Overdue)
     ));
+    if !overdue_work.is_empty() {
+        say("\noverdue corrective actions and checks:");
+        for line in &overdue_work {
+            say(format!("  {line}"));
+        }
+    }
     Ok(())
 }

@@ -2,17 +2,23 @@
 
 use std::path::Path;
 
-use crate::context::load_programme;
 use crate::error::CliResult;
 use crate::output::say;
+use crate::registers::load_all;
 
 pub fn run(dir: &Path) -> CliResult {
-    let programme = load_programme(dir)?;
+    let (programme, registers) = load_all(dir)?;
     let active = programme.measures.iter().filter(|m| m.is_active()).count();
     say(format!(
-        "{}: valid ({} measures, {active} active)",
+        "{}: valid ({} measures, {active} active; registers: {} issues, {} parties, {} feedback, {} risks, {} exclusions, {} auditors)",
         dir.display(),
-        programme.measures.len()
+        programme.measures.len(),
+        registers.issues.len(),
+        registers.parties.len(),
+        registers.feedback.len(),
+        registers.risks.len(),
+        registers.exclusions.len(),
+        registers.auditors.len()
     ));
     Ok(())
 }

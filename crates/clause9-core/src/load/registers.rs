@@ -146,7 +146,10 @@ impl Ctx<'_, '_, '_> {
         if let Some((l, c)) = self.seen.get(&id.value) {
             self.sink.error(
                 id.span.clone(),
-                format!("duplicate id `{}`: already defined at line {l}, column {c}", id.value),
+                format!(
+                    "duplicate id `{}`: already defined at line {l}, column {c}",
+                    id.value
+                ),
             );
             return None;
         }
@@ -161,12 +164,20 @@ impl Ctx<'_, '_, '_> {
                 .map_or(": add it under [people] in clause9.toml".to_string(), |s| {
                     format!(" (did you mean `{s}`?)")
                 });
-            self.sink
-                .error(p.span.clone(), format!("unknown person `{}`{hint}", p.value));
+            self.sink.error(
+                p.span.clone(),
+                format!("unknown person `{}`{hint}", p.value),
+            );
         }
     }
 
-    fn one_of(&mut self, r: &TableReader, v: &Located<String>, key: &str, allowed: &[&str]) -> bool {
+    fn one_of(
+        &mut self,
+        r: &TableReader,
+        v: &Located<String>,
+        key: &str,
+        allowed: &[&str],
+    ) -> bool {
         if allowed.contains(&v.value.as_str()) {
             return true;
         }
@@ -194,8 +205,10 @@ impl Ctx<'_, '_, '_> {
             } else {
                 "an Annex A control id (A.5.1 … A.8.34) or a clause id (4 … 10.2)"
             };
-            self.sink
-                .error(c.span.clone(), format!("unknown control `{}`: use {what}", c.value));
+            self.sink.error(
+                c.span.clone(),
+                format!("unknown control `{}`: use {what}", c.value),
+            );
         }
     }
 
@@ -252,7 +265,11 @@ fn read_party(ctx: &mut Ctx, mut r: TableReader) -> Option<Party> {
     let name = text(ctx, &mut r, "name", "who the party is");
     let requirements = r.strings(ctx.sink, "requirements");
     if requirements.is_none() && r.raw("requirements").is_none() {
-        r.missing(ctx.sink, "requirements", "a list of what the party needs from the ISMS");
+        r.missing(
+            ctx.sink,
+            "requirements",
+            "a list of what the party needs from the ISMS",
+        );
     }
     let changed = required_date(ctx, &mut r, "changed");
     r.finish(ctx.sink, &["id", "name", "requirements", "changed"]);
@@ -308,7 +325,10 @@ fn read_risk(ctx: &mut Ctx, mut r: TableReader) -> Option<Risk> {
     {
         ctx.sink.error(
             a.span.clone(),
-            format!("unknown area `{}`: add it under [areas] in clause9.toml", a.value),
+            format!(
+                "unknown area `{}`: add it under [areas] in clause9.toml",
+                a.value
+            ),
         );
     }
     let controls = r.strings(ctx.sink, "controls").unwrap_or_default();
@@ -318,18 +338,32 @@ fn read_risk(ctx: &mut Ctx, mut r: TableReader) -> Option<Risk> {
     let measures = r.strings(ctx.sink, "measures").unwrap_or_default();
     for m in &measures {
         if ctx.programme.measure(&m.value).is_none() {
-            let hint = suggest(&m.value, ctx.programme.measures.iter().map(|m| m.id.as_str()))
-                .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"));
-            ctx.sink
-                .error(m.span.clone(), format!("unknown measure `{}`{hint}", m.value));
+            let hint = suggest(
+                &m.value,
+                ctx.programme.measures.iter().map(|m| m.id.as_str()),
+            )
+            .map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"));
+            ctx.sink.error(
+                m.span.clone(),
+                format!("unknown measure `{}`{hint}", m.value),
+            );
         }
     }
     let changed = read_date(&mut r, ctx.sink, "changed");
     r.finish(
         ctx.sink,
         &[
-            "id", "title", "owner", "likelihood", "impact", "treatment", "status", "area",
-            "controls", "measures", "changed",
+            "id",
+            "title",
+            "owner",
+            "likelihood",
+            "impact",
+            "treatment",
+            "status",
+            "area",
+            "controls",
+            "measures",
+            "changed",
         ],
     );
     Some(Risk {
@@ -436,7 +470,10 @@ fn read_audit(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> AuditSettings {
             if (1..=25).contains(&h.value) {
                 settings.high_risk = h.value as u8;
             } else {
-                sink.error(h.span, "`high_risk` in [programme] must be a score from 1 to 25");
+                sink.error(
+                    h.span,
+                    "`high_risk` in [programme] must be a score from 1 to 25",
+                );
             }
         }
         r.finish(sink, &["cycle_months", "high_risk"]);
@@ -455,15 +492,21 @@ fn read_audit(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> AuditSettings {
         if let Some(n) = &nc
             && !matches!(n.value.as_str(), "major" | "minor")
         {
-            sink.error(n.span.clone(), "`nonconformity` must be \"major\" or \"minor\"");
+            sink.error(
+                n.span.clone(),
+                "`nonconformity` must be \"major\" or \"minor\"",
+            );
         }
-        let improvement = r.raw("improvement").is_some_and(|v| {
-            matches!(v.get_ref(), toml::de::DeValue::Boolean(true))
-        });
+        let improvement = r
+            .raw("improvement")
+            .is_some_and(|v| matches!(v.get_ref(), toml::de::DeValue::Boolean(true)));
         r.finish(sink, &["id", "name", "nonconformity", "improvement"]);
         if let (Some(id), Some(name)) = (id, name) {
             if !is_name_id(&id.value) || grades.iter().any(|g| g.id == id.value) {
-                sink.error(id.span, format!("grade id `{}` is not a unique simple id", id.value));
+                sink.error(
+                    id.span,
+                    format!("grade id `{}` is not a unique simple id", id.value),
+                );
                 continue;
             }
             grades.push(Grade {

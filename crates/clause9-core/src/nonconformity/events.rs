@@ -159,7 +159,9 @@ impl Event {
             Event::ActionPlanned { .. } => "action_planned",
             Event::ActionImplemented { .. } => "action_implemented",
             Event::CheckPlanned { .. } => "check_planned",
-            Event::Verified { effective: true, .. } => "verified",
+            Event::Verified {
+                effective: true, ..
+            } => "verified",
             Event::Verified { .. } => "reopened",
             Event::Closed => "closed",
             Event::Recurred { .. } => "recurred",

@@ -66,7 +66,10 @@ pub fn auto_verdict(statuses: &[Status], periods: u32) -> Option<bool> {
         return None;
     }
     let last = &statuses[statuses.len() - n..];
-    if last.iter().any(|s| matches!(s, Status::Red | Status::Amber)) {
+    if last
+        .iter()
+        .any(|s| matches!(s, Status::Red | Status::Amber))
+    {
         Some(false)
     } else if last.iter().all(|s| *s == Status::Green) {
         Some(true)

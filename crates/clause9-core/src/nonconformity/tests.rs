@@ -19,7 +19,9 @@ fn t(event: Event, day: i8) -> Transition {
 fn raised() -> Transition {
     t(
         Event::Raised {
-            source: Source::Other { reference: "x".into() },
+            source: Source::Other {
+                reference: "x".into(),
+            },
             description: "d".into(),
             severity: "minor".into(),
             area: None,
@@ -52,12 +54,18 @@ fn analysed() -> Event {
 }
 
 fn verified(effective: bool) -> Event {
-    Event::Verified { effective, evidence: "report".into() }
+    Event::Verified {
+        effective,
+        evidence: "report".into(),
+    }
 }
 
 fn check() -> Event {
     Event::CheckPlanned {
-        check: Check { on: date(2026, 3, 20), method: CheckMethod::Manual },
+        check: Check {
+            on: date(2026, 3, 20),
+            method: CheckMethod::Manual,
+        },
     }
 }
 
@@ -65,16 +73,41 @@ fn check() -> Event {
 fn full_lifecycle_with_a_failed_verification() {
     let events = vec![
         raised(),
-        t(Event::Corrected { correction: "patched".into() }, 2),
+        t(
+            Event::Corrected {
+                correction: "patched".into(),
+            },
+            2,
+        ),
         t(analysed(), 3),
         t(action("A1", Some("sam"), true, Some("0 overdue")), 4),
         t(check(), 4),
-        t(Event::ActionImplemented { action: "A1".into(), note: "done".into() }, 10),
+        t(
+            Event::ActionImplemented {
+                action: "A1".into(),
+                note: "done".into(),
+            },
+            10,
+        ),
         t(verified(false), 20),
         t(analysed(), 21),
         t(action("A2", Some("sam"), true, Some("0 overdue")), 21),
-        t(Event::ActionImplemented { action: "A2".into(), note: "done".into() }, 25),
-        t(Event::CheckPlanned { check: Check { on: date(2026, 3, 28), method: CheckMethod::Manual } }, 25),
+        t(
+            Event::ActionImplemented {
+                action: "A2".into(),
+                note: "done".into(),
+            },
+            25,
+        ),
+        t(
+            Event::CheckPlanned {
+                check: Check {
+                    on: date(2026, 3, 28),
+                    method: CheckMethod::Manual,
+                },
+            },
+            25,
+        ),
         t(verified(true), 28),
         t(Event::Closed, 29),
     ];
@@ -95,7 +128,9 @@ fn wrong_state_is_refused_and_names_the_next_step() {
         e.to_string(),
         "NC-0001 is raised: closing is not possible now; next: record the correction (`nc correct`)"
     );
-    let e = nc.apply(&t(action("A1", Some("x"), true, Some("y")), 2)).unwrap_err();
+    let e = nc
+        .apply(&t(action("A1", Some("x"), true, Some("y")), 2))
+        .unwrap_err();
     assert!(matches!(e, Refused::WrongState { .. }));
     assert_eq!(nc.state, State::Raised);
     assert_eq!(nc.history.len(), 1);
@@ -105,17 +140,34 @@ fn wrong_state_is_refused_and_names_the_next_step() {
 fn actions_must_be_smart() {
     let mut nc = Nonconformity::replay(
         "NC-1",
-        &[raised(), t(Event::Corrected { correction: "c".into() }, 2), t(analysed(), 3)],
+        &[
+            raised(),
+            t(
+                Event::Corrected {
+                    correction: "c".into(),
+                },
+                2,
+            ),
+            t(analysed(), 3),
+        ],
     )
     .unwrap();
-    let e = nc.apply(&t(action("A1", None, false, Some(" ")), 4)).unwrap_err();
+    let e = nc
+        .apply(&t(action("A1", None, false, Some(" ")), 4))
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "the action is not SMART: missing an owner (--owner), a due date (--due), a measurable success criterion (--success)"
     );
-    let e = nc.apply(&t(action("A1", Some("sam"), true, None), 4)).unwrap_err();
-    assert_eq!(e, Refused::NotSmart(vec!["a measurable success criterion (--success)"]));
-    nc.apply(&t(action("A1", Some("sam"), true, Some("s")), 4)).unwrap();
+    let e = nc
+        .apply(&t(action("A1", Some("sam"), true, None), 4))
+        .unwrap_err();
+    assert_eq!(
+        e,
+        Refused::NotSmart(vec!["a measurable success criterion (--success)"])
+    );
+    nc.apply(&t(action("A1", Some("sam"), true, Some("s")), 4))
+        .unwrap();
     assert_eq!(nc.state, State::ActionPlanned);
 }
 
@@ -125,10 +177,21 @@ fn verification_waits_for_the_check_date_and_evidence() {
         "NC-1",
         &[
             raised(),
-            t(Event::Corrected { correction: "c".into() }, 2),
+            t(
+                Event::Corrected {
+                    correction: "c".into(),
+                },
+                2,
+            ),
             t(analysed(), 3),
             t(action("A1", Some("sam"), true, Some("s")), 4),
-            t(Event::ActionImplemented { action: "A1".into(), note: "n".into() }, 5),
+            t(
+                Event::ActionImplemented {
+                    action: "A1".into(),
+                    note: "n".into(),
+                },
+                5,
+            ),
         ],
     )
     .unwrap();
@@ -138,7 +201,15 @@ fn verification_waits_for_the_check_date_and_evidence() {
     nc.apply(&t(check(), 6)).unwrap();
     let e = nc.apply(&t(verified(true), 19)).unwrap_err();
     assert!(e.to_string().contains("planned for 2026-03-20"), "{e}");
-    let e = nc.apply(&t(Event::Verified { effective: true, evidence: "".into() }, 20)).unwrap_err();
+    let e = nc
+        .apply(&t(
+            Event::Verified {
+                effective: true,
+                evidence: "".into(),
+            },
+            20,
+        ))
+        .unwrap_err();
     assert!(e.to_string().contains("evidence"), "{e}");
     // dated before the last step
     let e = nc.apply(&t(verified(true), 5)).unwrap_err();
@@ -151,7 +222,12 @@ fn overdue_actions_and_checks() {
         "NC-1",
         &[
             raised(),
-            t(Event::Corrected { correction: "c".into() }, 2),
+            t(
+                Event::Corrected {
+                    correction: "c".into(),
+                },
+                2,
+            ),
             t(analysed(), 3),
             t(action("A1", Some("sam"), true, Some("s")), 4),
             t(check(), 4),
@@ -166,7 +242,12 @@ fn overdue_actions_and_checks() {
 
 #[test]
 fn payload_round_trip() {
-    for tr in [raised(), t(action("A1", Some("s"), true, Some("c")), 2), t(check(), 3), t(Event::Closed, 4)] {
+    for tr in [
+        raised(),
+        t(action("A1", Some("s"), true, Some("c")), 2),
+        t(check(), 3),
+        t(Event::Closed, 4),
+    ] {
         let back = Transition::from_payload(&tr.payload(), "alex", "reason").unwrap();
         assert_eq!(back, tr);
     }

@@ -115,7 +115,11 @@ pub fn to_toml(kind: &Kind, rows: &[Vec<String>]) -> Result<(String, Vec<usize>)
             None => errors.push(format!(
                 "row 1: unknown column `{name}`; a {} file has the columns {}",
                 kind.name,
-                kind.columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+                kind.columns
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
     }
@@ -204,7 +208,9 @@ mod tests {
     use super::*;
 
     fn rows(t: &[&[&str]]) -> Vec<Vec<String>> {
-        t.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+        t.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
     }
 
     #[test]
@@ -233,7 +239,10 @@ mod tests {
     fn unknown_columns_and_short_rows() {
         let k = kind("soa").unwrap();
         let e = to_toml(k, &rows(&[&["id", "aplicable"]])).unwrap_err();
-        assert!(e[0].starts_with("row 1: unknown column `aplicable`"), "{e:?}");
+        assert!(
+            e[0].starts_with("row 1: unknown column `aplicable`"),
+            "{e:?}"
+        );
         let e = to_toml(k, &rows(&[&["id", "applicable"], &["A.5.1"]])).unwrap_err();
         assert_eq!(e, vec!["row 2: 1 cells, but the header has 2".to_string()]);
     }

@@ -29,17 +29,31 @@ fn stored(a: Appended) -> Vec<clause9_store::StoredEvent> {
 pub async fn events_round_trip_in_order(f: &Fixture) {
     let store = f.open().await;
     let w = store.workflow();
-    stored(w.append_events(&[ev("nc/NC-0002", 1, "raised", None)]).await.unwrap());
-    let first = stored(
-        w.append_events(&[ev("nc/NC-0001", 1, "raised", Some("red/M/2026-01")), ev("nc/NC-0001", 2, "corrected", None)])
+    stored(
+        w.append_events(&[ev("nc/NC-0002", 1, "raised", None)])
             .await
             .unwrap(),
     );
+    let first = stored(
+        w.append_events(&[
+            ev("nc/NC-0001", 1, "raised", Some("red/M/2026-01")),
+            ev("nc/NC-0001", 2, "corrected", None),
+        ])
+        .await
+        .unwrap(),
+    );
     assert_eq!(first.len(), 2);
-    stored(w.append_events(&[ev("audit/AUD-0001", 1, "planned", None)]).await.unwrap());
+    stored(
+        w.append_events(&[ev("audit/AUD-0001", 1, "planned", None)])
+            .await
+            .unwrap(),
+    );
     let nc = w.events("nc/").await.unwrap();
     let order: Vec<(&str, i64)> = nc.iter().map(|e| (e.stream.as_str(), e.seq)).collect();
-    assert_eq!(order, vec![("nc/NC-0001", 1), ("nc/NC-0001", 2), ("nc/NC-0002", 1)]);
+    assert_eq!(
+        order,
+        vec![("nc/NC-0001", 1), ("nc/NC-0001", 2), ("nc/NC-0002", 1)]
+    );
     assert_eq!(nc[0], first[0]);
     assert_eq!(nc[0].payload["text"], "é \"quoted\"");
     assert_eq!(nc[0].once_key.as_deref(), Some("red/M/2026-01"));
@@ -54,16 +68,27 @@ pub async fn events_round_trip_in_order(f: &Fixture) {
 pub async fn gaps_and_forks_are_refused(f: &Fixture) {
     let store = f.open().await;
     let w = store.workflow();
-    stored(w.append_events(&[ev("nc/NC-0001", 1, "raised", None)]).await.unwrap());
+    stored(
+        w.append_events(&[ev("nc/NC-0001", 1, "raised", None)])
+            .await
+            .unwrap(),
+    );
     for seq in [1, 3] {
         assert_eq!(
-            w.append_events(&[ev("nc/NC-0001", seq, "corrected", None)]).await.unwrap(),
-            Appended::StreamChanged { stream: "nc/NC-0001".into() }
+            w.append_events(&[ev("nc/NC-0001", seq, "corrected", None)])
+                .await
+                .unwrap(),
+            Appended::StreamChanged {
+                stream: "nc/NC-0001".into()
+            }
         );
     }
     // a batch with one stale event stores nothing
     let r = w
-        .append_events(&[ev("nc/NC-0002", 1, "raised", None), ev("nc/NC-0001", 1, "x", None)])
+        .append_events(&[
+            ev("nc/NC-0002", 1, "raised", None),
+            ev("nc/NC-0001", 1, "x", None),
+        ])
         .await
         .unwrap();
     assert!(matches!(r, Appended::StreamChanged { .. }));
@@ -76,12 +101,20 @@ pub async fn gaps_and_forks_are_refused(f: &Fixture) {
 pub async fn once_keys_happen_once(f: &Fixture) {
     let store = f.open().await;
     let w = store.workflow();
-    stored(w.append_events(&[ev("nc/NC-0001", 1, "raised", Some("red/M/2026-01"))]).await.unwrap());
+    stored(
+        w.append_events(&[ev("nc/NC-0001", 1, "raised", Some("red/M/2026-01"))])
+            .await
+            .unwrap(),
+    );
     assert!(w.once_done("red/M/2026-01").await.unwrap());
     assert!(!w.once_done("red/M/2026-02").await.unwrap());
     assert_eq!(
-        w.append_events(&[ev("nc/NC-0002", 1, "raised", Some("red/M/2026-01"))]).await.unwrap(),
-        Appended::AlreadyDone { once_key: "red/M/2026-01".into() }
+        w.append_events(&[ev("nc/NC-0002", 1, "raised", Some("red/M/2026-01"))])
+            .await
+            .unwrap(),
+        Appended::AlreadyDone {
+            once_key: "red/M/2026-01".into()
+        }
     );
     assert_eq!(w.events("nc/").await.unwrap().len(), 1);
     // behind the store's back too
@@ -93,11 +126,23 @@ pub async fn once_keys_happen_once(f: &Fixture) {
 pub async fn database_refuses_event_changes(f: &Fixture) {
     let store = f.open().await;
     let w = store.workflow();
-    stored(w.append_events(&[ev("nc/NC-0001", 1, "raised", None)]).await.unwrap());
-    let update = f.raw_execute("UPDATE workflow_events SET reason = 'changed'").await;
-    assert!(update.as_ref().unwrap_err().contains("append-only"), "{update:?}");
+    stored(
+        w.append_events(&[ev("nc/NC-0001", 1, "raised", None)])
+            .await
+            .unwrap(),
+    );
+    let update = f
+        .raw_execute("UPDATE workflow_events SET reason = 'changed'")
+        .await;
+    assert!(
+        update.as_ref().unwrap_err().contains("append-only"),
+        "{update:?}"
+    );
     let delete = f.raw_execute("DELETE FROM workflow_events").await;
-    assert!(delete.as_ref().unwrap_err().contains("append-only"), "{delete:?}");
+    assert!(
+        delete.as_ref().unwrap_err().contains("append-only"),
+        "{delete:?}"
+    );
     let fork = "INSERT INTO workflow_events (stream, seq, event, payload, recorded_by, recorded_at, reason) \
          VALUES ('nc/NC-0001', 1, 'raised', '{}', 'x', '2026-03-01T09:30:00.123456Z', 'r')";
     assert!(f.raw_execute(fork).await.is_err());
@@ -107,7 +152,12 @@ pub async fn database_refuses_event_changes(f: &Fixture) {
 pub async fn concurrent_appends_one_wins(f: &Fixture) {
     let a = f.open().await;
     let b = f.open().await;
-    stored(a.workflow().append_events(&[ev("nc/NC-0001", 1, "raised", None)]).await.unwrap());
+    stored(
+        a.workflow()
+            .append_events(&[ev("nc/NC-0001", 1, "raised", None)])
+            .await
+            .unwrap(),
+    );
     let mut tasks = Vec::new();
     for store in [a.clone(), b.clone(), a, b] {
         tasks.push(tokio::spawn(async move {
@@ -127,5 +177,8 @@ pub async fn concurrent_appends_one_wins(f: &Fixture) {
         }
     }
     assert_eq!(wins, 1);
-    assert_eq!(f.open().await.workflow().events("nc/").await.unwrap().len(), 2);
+    assert_eq!(
+        f.open().await.workflow().events("nc/").await.unwrap().len(),
+        2
+    );
 }

@@ -1,0 +1,225 @@
+//! `clause9 audit plan` and `clause9 audit coverage`: the risk signals
+//! (open nonconformities, red or deteriorating measures, high risks), the
+//! programme over the cycle, and what the cycle has audited or let slip.
+
+use std::path::{Path, PathBuf};
+
+use clause9_core::audit::planner::{Signal, Slot, plan};
+use clause9_core::audit::universe;
+use clause9_core::doc::Doc;
+use clause9_core::evaluation::Status;
+use clause9_core::period::{Frequency, Period};
+use jiff::civil::Date;
+use serde_json::json;
+
+use super::{Ctx, as_of, emit, open};
+use crate::cli::{Format, StoreArgs};
+use crate::cli_workflow::{DocFormat, ListArgs};
+use crate::context::{current_for, parse_period, today};
+use crate::error::{CliError, CliResult};
+use crate::output::{self, Cell, say};
+
+/// What makes areas and controls more urgent on `day`.
+pub async fn signals(ctx: &Ctx, day: Date) -> CliResult<Vec<Signal>> {
+    let mut out = Vec::new();
+    for n in super::nc::load_all(ctx.store.as_ref())
+        .await?
+        .iter()
+        .filter(|n| n.is_open())
+    {
+        out.push(Signal {
+            area: n.area.clone(),
+            controls: n.controls.clone(),
+            reason: format!("open nonconformity {}", n.id),
+            weight: 3,
+        });
+    }
+    let latest = Period::containing(Frequency::Monthly, day).prev();
+    let evaluate = |p: Period| async move {
+        let obs = current_for(&ctx.programme, ctx.store.as_ref(), p).await?;
+        CliResult::Ok(clause9_core::engine::evaluate(&ctx.programme, &obs, p))
+    };
+    let now = evaluate(latest).await?;
+    let before = evaluate(latest.prev()).await?;
+    for m in &now.measures {
+        let Some(def) = ctx.programme.measure(&m.id) else {
+            continue;
+        };
+        let prev = before.measures.iter().find(|x| x.id == m.id);
+        let worse = match (prev.and_then(|p| p.value), m.value) {
+            (Some(a), Some(b)) => !def.indicator.direction.at_least_as_good(b, a),
+            _ => false,
+        };
+        if m.status == Status::Red {
+            out.push(Signal {
+                area: def.area.clone(),
+                controls: def.controls.clone(),
+                reason: format!("measure {} red in {latest}", m.id),
+                weight: 3,
+            });
+        } else if worse {
+            out.push(Signal {
+                area: def.area.clone(),
+                controls: def.controls.clone(),
+                reason: format!("measure {} deteriorating in {latest}", m.id),
+                weight: 2,
+            });
+        }
+    }
+    let high = ctx.registers.audit.high_risk;
+    for r in ctx
+        .registers
+        .risks
+        .iter()
+        .filter(|r| r.score() >= high && r.status != "closed")
+    {
+        out.push(Signal {
+            area: r.area.clone(),
+            controls: r.controls.clone(),
+            reason: format!("high risk {} (score {})", r.id, r.score()),
+            weight: 3,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn programme_slots(
+    ctx: &Ctx,
+    start: Period,
+    months: u32,
+    day: Date,
+) -> CliResult<Vec<Slot>> {
+    let items = universe(&ctx.programme, &ctx.registers);
+    let signals = signals(ctx, day).await?;
+    Ok(plan(&items, &signals, start, months))
+}
+
+fn month(text: &str) -> CliResult<Period> {
+    let p = parse_period(text)?;
+    if p.frequency() != Frequency::Monthly {
+        return Err(CliError::invalid(format!(
+            "`{text}` is not a month such as 2026-01"
+        )));
+    }
+    Ok(p)
+}
+
+pub async fn run(
+    dir: &Path,
+    start: Option<&str>,
+    months: Option<u32>,
+    format: DocFormat,
+    output: Option<&PathBuf>,
+    store: &StoreArgs,
+) -> CliResult {
+    let ctx = open(dir, store).await?;
+    let day = today(&ctx.programme);
+    let start = match start {
+        Some(s) => month(s)?,
+        None => Period::containing(Frequency::Monthly, day).next(),
+    };
+    let months = months.unwrap_or(ctx.registers.audit.cycle_months);
+    if months == 0 {
+        return Err(CliError::invalid("--months must be at least 1"));
+    }
+    // the risk signals as they stood when the programme starts
+    let slots = programme_slots(&ctx, start, months, day.min(start.first_day())).await?;
+    let excluded = ctx.registers.exclusions.len();
+    let mut doc = Doc::new(format!(
+        "Internal audit programme — {} — {months} months from {start}",
+        ctx.programme.settings.organisation
+    ));
+    doc.p(format!(
+        "Every clause 4.1 to 10.2 and every applicable Annex A control ({} controls; {excluded} excluded in the statement of applicability and not audited) is audited at least once in the cycle. Items with open nonconformities, red or deteriorating measures or high risks come sooner and more often.",
+        ctx.registers.applicable_controls().len()
+    ));
+    let rows = slots
+        .iter()
+        .flat_map(|s| {
+            s.items.iter().map(move |i| {
+                vec![
+                    s.month.to_string(),
+                    i.item.label(),
+                    format!("{} of {}", i.occurrence, i.occurrences),
+                    i.reason.clone(),
+                ]
+            })
+        })
+        .collect();
+    doc.table(&["month", "item", "audit", "why here"], rows);
+    emit(
+        &doc,
+        || json!({ "start": start, "months": months, "slots": slots }),
+        format,
+        output,
+    )
+}
+
+pub async fn coverage(dir: &Path, since: Option<&str>, list: &ListArgs) -> CliResult {
+    let ctx = open(dir, &list.store).await?;
+    let day = as_of(&ctx.programme, list.today.as_deref())?;
+    let start = match since {
+        Some(s) => month(s)?,
+        None => ctx
+            .programme
+            .settings
+            .first_period
+            .enclosing(Frequency::Monthly)
+            .unwrap_or(ctx.programme.settings.first_period),
+    };
+    let months = ctx.registers.audit.cycle_months;
+    let slots = programme_slots(&ctx, start, months, day).await?;
+    let audits = super::audit::load_all(ctx.store.as_ref()).await?;
+    let this_month = Period::containing(Frequency::Monthly, day);
+    let mut rows = Vec::new();
+    for item in universe(&ctx.programme, &ctx.registers) {
+        let audited: Vec<String> = audits
+            .iter()
+            .filter(|a| a.completed.is_some() && a.plan.start >= start.first_day())
+            .filter(|a| a.plan.scope.contains(&item))
+            .map(|a| a.id.clone())
+            .collect();
+        let planned = slots
+            .iter()
+            .find(|s| s.items.iter().any(|i| i.item == item))
+            .map(|s| s.month);
+        let state = if !audited.is_empty() {
+            "audited"
+        } else if planned.is_some_and(|p| p < this_month) {
+            "overdue"
+        } else {
+            "not yet due"
+        };
+        rows.push((item, state, audited, planned));
+    }
+    if list.format == Format::Json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(i, s, a, p)| json!({ "item": i, "state": s, "audits": a, "planned": p }))
+            .collect();
+        return Ok(output::json(
+            &json!({ "cycle_start": start, "months": months, "today": day.to_string(), "items": v }),
+        )?);
+    }
+    let count = |s: &str| rows.iter().filter(|r| r.1 == s).count();
+    say(format!(
+        "cycle from {start} ({months} months), as of {day}: {} audited · {} overdue · {} not yet due",
+        count("audited"),
+        count("overdue"),
+        count("not yet due")
+    ));
+    let table = rows
+        .iter()
+        .filter(|r| r.1 != "not yet due")
+        .map(|(i, s, a, p)| {
+            vec![
+                Cell::from(*s),
+                Cell::from(i.label()),
+                Cell::from(a.join(", ")),
+                Cell::from(p.map_or(String::new(), |p| p.to_string())),
+            ]
+        })
+        .collect();
+    output::table(&["state", "item", "audits", "planned"], table);
+    Ok(())
+}

@@ -1,0 +1,756 @@
+//! The "done when": a year of an organisation driven through the
+//! built binary — measures recorded, a red indicator raising a
+//! nonconformity once, an audit finding a major nonconformity, a conflicted
+//! auditor refused, corrective actions planned (an incomplete one refused),
+//! implemented and verified by the measure returning to green, the review
+//! pack, signed and locked minutes, the next review's input (a), and OSCAL
+//! exports valid against the 1.1.2 schemas.
+
+mod common;
+mod workflow_common;
+
+use std::path::Path;
+
+use common::{clause9, ok, run};
+use serde_json::Value;
+use workflow_common::organisation;
+
+/// Runs `clause9 SUB… DIR REST…` and expects success.
+fn c9(dir: &Path, sub: &[&str], rest: &[&str]) -> String {
+    let mut args: Vec<&str> = sub.to_vec();
+    args.push(dir.to_str().unwrap());
+    args.extend(rest);
+    ok(clause9(&args))
+}
+
+/// Same, expecting exit 2; returns standard error.
+fn refused(dir: &Path, sub: &[&str], rest: &[&str]) -> String {
+    let mut args: Vec<&str> = sub.to_vec();
+    args.push(dir.to_str().unwrap());
+    args.extend(rest);
+    let (code, out, err) = run(clause9(&args));
+    assert_eq!(
+        code, 2,
+        "expected a refusal\nstdout:\n{out}\nstderr:\n{err}"
+    );
+    err
+}
+
+fn record(dir: &Path, period: &str, due: u32, fixed: u32) {
+    let (d, f) = (format!("due={due}"), format!("fixed={fixed}"));
+    c9(
+        dir,
+        &["record"],
+        &["M-VUL-01", "--period", period, &d, &f, "--by", "it_lead"],
+    );
+}
+
+/// Evaluates a month; returns (status of M-VUL-01, standard error).
+fn evaluate(dir: &Path, period: &str) -> (String, String) {
+    let (code, out, err) = run(clause9(&[
+        "evaluate",
+        dir.to_str().unwrap(),
+        "--period",
+        period,
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    (
+        v["measures"][0]["status"].as_str().unwrap().to_string(),
+        err,
+    )
+}
+
+fn json(dir: &Path, sub: &[&str], rest: &[&str]) -> Value {
+    let mut r = rest.to_vec();
+    r.extend(["--format", "json"]);
+    serde_json::from_str(&c9(dir, sub, &r)).unwrap()
+}
+
+fn nc_list(dir: &Path, today: &str) -> Vec<Value> {
+    json(dir, &["nc", "list"], &["--all", "--today", today])["nonconformities"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn validate_oscal(schema: &str, doc: &Value) {
+    let errors = oscal_errors(schema, doc);
+    assert!(errors.is_empty(), "{schema}: {errors:#?}\n{doc:#}");
+    // the validator is not vacuous: a broken uuid and an empty title are caught
+    let mut broken = doc.clone();
+    let root = broken.as_object_mut().unwrap().values_mut().next().unwrap();
+    root["uuid"] = Value::from("not-a-uuid");
+    root["metadata"]["title"] = Value::from(" ");
+    assert!(
+        oscal_errors(schema, &broken).len() >= 1,
+        "{schema} accepted a broken document"
+    );
+}
+
+fn oscal_errors(schema: &str, doc: &Value) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/oscal")
+        .join(schema);
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .with_pattern_options(jsonschema::PatternOptions::fancy_regex())
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn a_year_of_an_organisation() {
+    let (_tmp, dir) = organisation();
+    let d = dir.as_path();
+    let out = c9(d, &["validate"], &[]);
+    assert!(
+        out.contains("1 risks") && out.contains("1 exclusions") && out.contains("2 auditors"),
+        "{out}"
+    );
+
+    // January to March: on time
+    for m in ["2025-01", "2025-02", "2025-03"] {
+        record(d, m, 20, 19);
+        let (status, err) = evaluate(d, m);
+        assert_eq!(status, "green");
+        assert!(err.is_empty(), "{err}");
+    }
+    assert!(nc_list(d, "2025-04-01").is_empty());
+
+    // April: red raises a nonconformity, once
+    record(d, "2025-04", 20, 10);
+    let (status, err) = evaluate(d, "2025-04");
+    assert_eq!(status, "red");
+    assert!(err.contains("NC-0001 raised"), "{err}");
+    let (_, again) = evaluate(d, "2025-04");
+    assert!(again.is_empty(), "evaluating again must not raise: {again}");
+    let ncs = nc_list(d, "2025-05-01");
+    assert_eq!(ncs.len(), 1);
+    assert_eq!(ncs[0]["source"]["kind"], "red_indicator");
+    assert_eq!(ncs[0]["source"]["period"], "2025-04");
+
+    // the audit programme brings the patching area forward and says why
+    let plan = json(
+        d,
+        &["audit", "plan"],
+        &["--start", "2025-05", "--months", "36"],
+    );
+    let slots = plan["slots"].as_array().unwrap();
+    assert_eq!(slots.len(), 36);
+    let items: Vec<&Value> = slots
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .collect();
+    for req in ["4.1", "9.2", "10.2", "A.5.1", "A.8.34"] {
+        assert!(
+            items.iter().any(|i| i["item"]["requirement"] == req),
+            "{req} not planned"
+        );
+    }
+    assert!(
+        !items.iter().any(|i| i["item"]["requirement"] == "A.7.4"),
+        "an excluded control was planned"
+    );
+    let patching: Vec<usize> = slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["item"]["requirement"] == "A.8.8")
+        })
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(patching.len(), 3, "{patching:?}");
+    assert_eq!(patching[0], 0);
+    let why = items
+        .iter()
+        .find(|i| i["item"]["requirement"] == "A.8.8")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap();
+    assert!(
+        why.contains("NC-0001") && why.contains("R-1") && why.contains("M-VUL-01"),
+        "{why}"
+    );
+
+    // a conflicted auditor is refused, naming the conflict
+    let audit = [
+        "--title",
+        "Patching",
+        "--objectives",
+        "Check vulnerability management",
+        "--scope",
+        "A.8.8@it",
+        "--scope",
+        "9.1",
+        "--start",
+        "2025-05-12",
+        "--end",
+        "2025-05-13",
+        "--by",
+        "ciso",
+        "--on",
+        "2025-05-05",
+    ];
+    let mut conflicted = audit.to_vec();
+    conflicted.extend(["--auditor", "it_lead"]);
+    let err = refused(d, &["audit", "create"], &conflicted);
+    assert!(err.contains("it_lead owns area `it`"), "{err}");
+    assert!(
+        err.contains("it_lead owns measure M-VUL-01") && err.contains("not competent for 9.1"),
+        "{err}"
+    );
+    c9(d, &["audit", "create"], &audit);
+    let err = refused(d, &["audit", "assign"], &["AUD-0001", "it_lead"]);
+    assert!(err.contains("collects measure M-VUL-01"), "{err}");
+    c9(
+        d,
+        &["audit", "assign"],
+        &["AUD-0001", "auditor", "--on", "2025-05-06", "--by", "ciso"],
+    );
+    let checklist = c9(d, &["audit", "checklist"], &["AUD-0001"]);
+    assert!(
+        checklist.contains("A.8.8") && checklist.contains("M-VUL-01"),
+        "{checklist}"
+    );
+
+    // findings: a major nonconformity opens a 10.2 record
+    let out = c9(
+        d,
+        &["audit", "finding"],
+        &[
+            "AUD-0001",
+            "--item",
+            "A.8.8@it",
+            "--grade",
+            "major",
+            "--statement",
+            "No patching exceptions process: 12 servers out of support",
+            "--evidence",
+            "scanner report 2025-05-12",
+            "--by",
+            "auditor",
+            "--on",
+            "2025-05-12",
+        ],
+    );
+    assert!(out.contains("opened NC-0002"), "{out}");
+    c9(
+        d,
+        &["audit", "finding"],
+        &[
+            "AUD-0001",
+            "--item",
+            "9.1",
+            "--grade",
+            "observation",
+            "--statement",
+            "Measure definitions lack review dates",
+            "--evidence",
+            "measures folder",
+            "--by",
+            "auditor",
+            "--on",
+            "2025-05-12",
+        ],
+    );
+    let err = refused(
+        d,
+        &["audit", "finding"],
+        &[
+            "AUD-0001",
+            "--item",
+            "A.5.1",
+            "--grade",
+            "minor",
+            "--statement",
+            "x",
+            "--evidence",
+            "y",
+            "--by",
+            "auditor",
+            "--on",
+            "2025-05-12",
+        ],
+    );
+    assert!(err.contains("not in the scope"), "{err}");
+    c9(
+        d,
+        &["audit", "complete"],
+        &[
+            "AUD-0001",
+            "--summary",
+            "Patching needs a process",
+            "--by",
+            "auditor",
+            "--on",
+            "2025-05-13",
+        ],
+    );
+    let report = c9(d, &["audit", "report"], &["AUD-0001", "--format", "html"]);
+    assert!(
+        report.contains("<td>NC-0002</td>") && report.contains("major nonconformity"),
+        "{report}"
+    );
+
+    // NC-0001: contained, analysed, an incomplete action refused, then planned
+    let step = |on: &'static str| ["--by", "ciso", "--on", on, "--why", "10.2"];
+    c9(
+        d,
+        &["nc", "correct"],
+        &[
+            &["NC-0001", "--correction", "Emergency patching weekend"][..],
+            &step("2025-05-02"),
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["nc", "analyse"],
+        &[
+            &[
+                "NC-0001",
+                "--why-chain",
+                "patches missed",
+                "--why-chain",
+                "no owner for legacy servers",
+                "--extent",
+                "all legacy servers",
+            ][..],
+            &step("2025-05-03"),
+        ]
+        .concat(),
+    );
+    let err = refused(
+        d,
+        &["nc", "action"],
+        &[
+            &[
+                "NC-0001",
+                "--description",
+                "Assign owners",
+                "--due",
+                "2025-06-30",
+            ][..],
+            &step("2025-05-04"),
+        ]
+        .concat(),
+    );
+    assert!(
+        err.contains("not SMART")
+            && err.contains("an owner (--owner)")
+            && err.contains("success criterion"),
+        "{err}"
+    );
+    assert!(!err.contains("due date"), "{err}");
+    c9(
+        d,
+        &["nc", "action"],
+        &[
+            &[
+                "NC-0001",
+                "--description",
+                "Assign owners to legacy servers",
+                "--owner",
+                "it_lead",
+                "--due",
+                "2025-06-30",
+                "--success",
+                "M-VUL-01 green for 3 months",
+            ][..],
+            &step("2025-05-04"),
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["nc", "check"],
+        &[
+            &[
+                "NC-0001",
+                "--date",
+                "2025-09-01",
+                "--measure",
+                "M-VUL-01",
+                "--periods",
+                "3",
+            ][..],
+            &step("2025-05-04"),
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["nc", "implement"],
+        &[
+            &["NC-0001", "A1", "--note", "owners named"][..],
+            &step("2025-05-20"),
+        ]
+        .concat(),
+    );
+
+    // NC-0002: an action that will be overdue
+    c9(
+        d,
+        &["nc", "correct"],
+        &[
+            &["NC-0002", "--correction", "Servers isolated"][..],
+            &step("2025-05-14"),
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["nc", "analyse"],
+        &[
+            &[
+                "NC-0002",
+                "--cause",
+                "no exceptions process",
+                "--extent",
+                "only IT",
+            ][..],
+            &step("2025-05-15"),
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["nc", "action"],
+        &[
+            &[
+                "NC-0002",
+                "--description",
+                "Write an exceptions process",
+                "--owner",
+                "ciso",
+                "--due",
+                "2025-07-31",
+                "--success",
+                "process approved and used for every exception",
+            ][..],
+            &step("2025-05-15"),
+        ]
+        .concat(),
+    );
+
+    // May to August: back to green
+    for m in ["2025-05", "2025-06", "2025-07", "2025-08"] {
+        record(d, m, 20, 20);
+        assert_eq!(evaluate(d, m).0, "green");
+    }
+    // verification before the planned date is refused; on the date the measure verifies it
+    let err = refused(
+        d,
+        &["nc", "verify"],
+        &["NC-0001", "--by", "ciso", "--on", "2025-08-20"],
+    );
+    assert!(err.contains("planned for 2025-09-01"), "{err}");
+    let out = c9(
+        d,
+        &["nc", "verify"],
+        &["NC-0001", "--by", "ciso", "--on", "2025-09-02"],
+    );
+    assert!(out.contains("verified effective"), "{out}");
+    c9(
+        d,
+        &["nc", "close"],
+        &[&["NC-0001"][..], &step("2025-09-03")].concat(),
+    );
+    let shown = json(d, &["nc", "show"], &["NC-0001"]);
+    assert_eq!(shown["nonconformity"]["state"], "closed");
+    let events: Vec<&str> = shown["nonconformity"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "raised",
+            "corrected",
+            "root_cause_analysed",
+            "action_planned",
+            "check_planned",
+            "action_implemented",
+            "verified",
+            "closed"
+        ]
+    );
+
+    // overdue work is visible in the lists and in status
+    let ncs = nc_list(d, "2025-09-10");
+    let nc2 = ncs.iter().find(|n| n["id"] == "NC-0002").unwrap();
+    assert_eq!(nc2["overdue"], true);
+    assert_eq!(nc2["overdue_actions"], serde_json::json!(["A1"]));
+    let table = c9(d, &["nc", "list"], &["--today", "2025-09-10"]);
+    assert!(table.contains("OVERDUE: A1 due 2025-07-31"), "{table}");
+    let status = c9(d, &["status"], &["--period", "2025-09"]);
+    assert!(
+        status.contains("NC-0002") && status.contains("OVERDUE"),
+        "{status}"
+    );
+
+    // the management review pack
+    let pack = c9(d, &["review", "prepare"], &["--date", "2025-09-15"]);
+    let section = |key: &str| -> String {
+        let start = pack
+            .find(&format!("## ({key})"))
+            .unwrap_or_else(|| panic!("no section ({key}):\n{pack}"));
+        let rest = &pack[start + 4..];
+        rest[..rest.find("\n## ").unwrap_or(rest.len())].to_string()
+    };
+    for key in ["a", "b", "c", "d1", "d2", "d3", "d4", "e", "f", "g"] {
+        section(key);
+    }
+    assert!(
+        section("a").contains("Nothing to report"),
+        "{}",
+        section("a")
+    );
+    // the first review: everything recorded so far is a change
+    assert!(
+        section("b").contains("C-1") && section("b").contains("C-2"),
+        "{}",
+        section("b")
+    );
+    assert!(section("c").contains("customers"));
+    let d1 = section("d1");
+    assert!(
+        d1.contains("NC-0001")
+            && d1.contains("closed")
+            && d1.contains("NC-0002")
+            && d1.contains("overdue"),
+        "{d1}"
+    );
+    assert!(
+        d1.contains("red\\_indicator") && d1.contains("audit\\_finding"),
+        "{d1}"
+    );
+    let d2 = section("d2");
+    assert!(
+        d2.contains("M-VUL-01") && d2.contains("red → green"),
+        "{d2}"
+    );
+    let d3 = section("d3");
+    assert!(
+        d3.contains("AUD-0001")
+            && d3.contains("1 major nonconformity")
+            && d3.contains("opened NC-0002"),
+        "{d3}"
+    );
+    assert!(section("d4").contains("OBJ-1"));
+    assert!(section("e").contains("patching policy"));
+    assert!(
+        section("f").contains("R-1") && section("f").contains("20 (4×5)"),
+        "{}",
+        section("f")
+    );
+    assert!(section("g").contains("review dates"), "{}", section("g"));
+
+    // minutes, signed and locked
+    let out = c9(
+        d,
+        &["review", "open"],
+        &[
+            "--date",
+            "2025-09-15",
+            "--chair",
+            "ceo",
+            "--by",
+            "ciso",
+            "--on",
+            "2025-09-15",
+        ],
+    );
+    assert!(out.contains("MR-0001"));
+    let at = ["--by", "ciso", "--on", "2025-09-15"];
+    c9(
+        d,
+        &["review", "attend"],
+        &[
+            &[
+                "MR-0001", "--person", "ceo", "--person", "ciso", "--person", "it_lead",
+            ][..],
+            &at,
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["review", "discuss"],
+        &[
+            &[
+                "MR-0001",
+                "--input",
+                "d1",
+                "--text",
+                "Patching back on track; exceptions process late",
+            ][..],
+            &at,
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["review", "decide"],
+        &[
+            &[
+                "MR-0001",
+                "--kind",
+                "resource",
+                "--text",
+                "Fund a patch management tool",
+            ][..],
+            &at,
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["review", "action"],
+        &[
+            &[
+                "MR-0001",
+                "--description",
+                "Buy a patch management tool",
+                "--owner",
+                "it_lead",
+                "--due",
+                "2025-12-31",
+            ][..],
+            &at,
+        ]
+        .concat(),
+    );
+    c9(
+        d,
+        &["review", "action"],
+        &[
+            &[
+                "MR-0001",
+                "--description",
+                "Publish the exceptions process",
+                "--owner",
+                "ciso",
+                "--due",
+                "2025-10-31",
+            ][..],
+            &at,
+        ]
+        .concat(),
+    );
+    let err = refused(
+        d,
+        &["review", "sign"],
+        &["MR-0001", "--by", "ciso", "--on", "2025-09-16"],
+    );
+    assert!(err.contains("only the chair (ceo)"), "{err}");
+    c9(
+        d,
+        &["review", "sign"],
+        &["MR-0001", "--by", "ceo", "--on", "2025-09-16"],
+    );
+    let err = refused(
+        d,
+        &["review", "decide"],
+        &[
+            &["MR-0001", "--kind", "change", "--text", "late addition"][..],
+            &at,
+        ]
+        .concat(),
+    );
+    assert!(err.contains("locked"), "{err}");
+    let minutes = c9(d, &["review", "minutes"], &["MR-0001"]);
+    assert!(
+        minutes.contains("Signed by ceo on 2025-09-16")
+            && minutes.contains("Fund a patch management tool"),
+        "{minutes}"
+    );
+    c9(
+        d,
+        &["review", "done"],
+        &[
+            "MR-0001",
+            "RA2",
+            "--note",
+            "published",
+            "--by",
+            "ciso",
+            "--on",
+            "2025-10-20",
+        ],
+    );
+
+    // the next review's input (a) lists the actions still open
+    let next = c9(d, &["review", "prepare"], &["--date", "2026-03-15"]);
+    let a = &next[next.find("## (a)").unwrap()..next.find("## (b)").unwrap()];
+    assert!(
+        a.contains("MR-0001/RA1") && a.contains("OPEN, overdue since 2025-12-31"),
+        "{a}"
+    );
+    assert!(
+        a.contains("MR-0001/RA2") && a.contains("done on 2025-10-20"),
+        "{a}"
+    );
+    assert!(
+        next.contains("since the last review on 2025-09-15"),
+        "{next}"
+    );
+    let b = &next[next.find("## (b)").unwrap()..next.find("## (c)").unwrap()];
+    assert!(b.contains("Nothing to report since the last review"), "{b}");
+    let d3 = &next[next.find("## (d3)").unwrap()..next.find("## (d4)").unwrap()];
+    assert!(d3.contains("Nothing to report"), "{d3}");
+    let html = c9(
+        d,
+        &["review", "prepare"],
+        &["--date", "2026-03-15", "--format", "html"],
+    );
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<h2>(d3) Audit results</h2>"),
+        "{html}"
+    );
+
+    // OSCAL exports validate and hold every finding and action
+    let ar_path = dir.join("ar.json");
+    c9(
+        d,
+        &["oscal", "assessment-results"],
+        &["-o", ar_path.to_str().unwrap()],
+    );
+    let ar: Value = serde_json::from_str(&std::fs::read_to_string(&ar_path).unwrap()).unwrap();
+    validate_oscal("oscal-1.1.2-prototype_assessment-results_schema.json", &ar);
+    let text = ar.to_string();
+    for f in ["AUD-0001/F1", "AUD-0001/F2"] {
+        assert!(text.contains(f), "{f} missing from the assessment results");
+    }
+    assert_eq!(
+        ar["assessment-results"]["metadata"]["oscal-version"],
+        "1.1.2"
+    );
+    let poam_path = dir.join("poam.json");
+    c9(d, &["oscal", "poam"], &["-o", poam_path.to_str().unwrap()]);
+    let poam: Value = serde_json::from_str(&std::fs::read_to_string(&poam_path).unwrap()).unwrap();
+    validate_oscal("oscal-1.1.2-prototype_poam_schema.json", &poam);
+    let text = poam.to_string();
+    assert!(
+        text.contains("NC-0002/A1") && text.contains("\"A.8.8\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("NC-0001"),
+        "a closed nonconformity is not in the plan of action"
+    );
+}
