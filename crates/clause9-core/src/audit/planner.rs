@@ -20,8 +20,7 @@ pub struct Signal {
 
 impl Signal {
     fn concerns(&self, item: &ScopeItem) -> bool {
-        (self.area.is_some() && item.area == self.area)
-            || self.controls.iter().any(|c| *c == item.requirement)
+        (self.area.is_some() && item.area == self.area) || self.controls.contains(&item.requirement)
     }
 }
 

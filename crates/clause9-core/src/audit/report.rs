@@ -28,7 +28,7 @@ pub fn checklist(programme: &Programme, scope: &[ScopeItem]) -> Vec<Question> {
         let measures: Vec<String> = programme
             .measures
             .iter()
-            .filter(|m| m.controls.iter().any(|c| *c == item.requirement))
+            .filter(|m| m.controls.contains(&item.requirement))
             .filter(|m| item.area.is_none() || m.area == item.area)
             .map(|m| m.id.clone())
             .collect();
