@@ -9,18 +9,35 @@
 mod common;
 mod workflow_common;
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::process::Command;
 
 use common::{clause9, ok, run};
 use serde_json::Value;
 use workflow_common::organisation;
+
+thread_local! {
+    /// The store of this test's run: `None` for the programme's SQLite file.
+    static DATABASE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+fn cmd(args: &[&str]) -> Command {
+    let mut c = clause9(args);
+    DATABASE.with(|db| {
+        if let Some(url) = db.borrow().as_ref() {
+            c.env("CLAUSE9_DATABASE_URL", url);
+        }
+    });
+    c
+}
 
 /// Runs `clause9 SUB… DIR REST…` and expects success.
 fn c9(dir: &Path, sub: &[&str], rest: &[&str]) -> String {
     let mut args: Vec<&str> = sub.to_vec();
     args.push(dir.to_str().unwrap());
     args.extend(rest);
-    ok(clause9(&args))
+    ok(cmd(&args))
 }
 
 /// Same, expecting exit 2; returns standard error.
@@ -28,7 +45,7 @@ fn refused(dir: &Path, sub: &[&str], rest: &[&str]) -> String {
     let mut args: Vec<&str> = sub.to_vec();
     args.push(dir.to_str().unwrap());
     args.extend(rest);
-    let (code, out, err) = run(clause9(&args));
+    let (code, out, err) = run(cmd(&args));
     assert_eq!(
         code, 2,
         "expected a refusal\nstdout:\n{out}\nstderr:\n{err}"
@@ -47,7 +64,7 @@ fn record(dir: &Path, period: &str, due: u32, fixed: u32) {
 
 /// Evaluates a month; returns (status of M-VUL-01, standard error).
 fn evaluate(dir: &Path, period: &str) -> (String, String) {
-    let (code, out, err) = run(clause9(&[
+    let (code, out, err) = run(cmd(&[
         "evaluate",
         dir.to_str().unwrap(),
         "--period",
@@ -108,6 +125,38 @@ fn oscal_errors(schema: &str, doc: &Value) -> Vec<String> {
 
 #[test]
 fn a_year_of_an_organisation() {
+    a_year();
+}
+
+#[test]
+fn a_year_of_an_organisation_on_postgres() {
+    let Ok(base) = std::env::var("CLAUSE9_TEST_POSTGRES_URL") else {
+        eprintln!(
+            "SKIPPED a_year_of_an_organisation_on_postgres: set CLAUSE9_TEST_POSTGRES_URL to run it"
+        );
+        return;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let schema = format!("wf_{}_{nanos}", std::process::id());
+    let out = Command::new("psql")
+        .args([base.as_str(), "-qc", &format!("CREATE SCHEMA {schema}")])
+        .output()
+        .expect("psql runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sep = if base.contains('?') { '&' } else { '?' };
+    DATABASE
+        .with(|db| *db.borrow_mut() = Some(format!("{base}{sep}options[search_path]={schema}")));
+    a_year();
+}
+
+fn a_year() {
     let (_tmp, dir) = organisation();
     let d = dir.as_path();
     let out = c9(d, &["validate"], &[]);

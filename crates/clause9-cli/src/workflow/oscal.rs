@@ -225,6 +225,11 @@ pub async fn run(command: OscalCommand) -> CliResult {
         assessment_results(&org, &ctx.registers, &audits)
     } else {
         let ncs = super::nc::load_all(ctx.store.as_ref()).await?;
+        if ncs.iter().all(|n| n.state == State::Closed) {
+            return Err(crate::error::CliError::invalid(
+                "no open nonconformity: a plan of action and milestones needs at least one item (OSCAL requires it); nothing written",
+            ));
+        }
         poam(&org, &ncs)
     };
     std::fs::write(&output, format!("{doc:#}\n"))

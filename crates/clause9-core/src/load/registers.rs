@@ -4,7 +4,6 @@
 //! problem at once.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 use toml::Spanned;
 use toml::de::DeTable;
@@ -56,15 +55,16 @@ pub fn load_registers(
             programme,
             sink: &mut sink,
             seen: BTreeMap::new(),
+            party_refs: Vec::new(),
         };
         match name {
             "context.toml" => regs.issues = ctx.each(&doc, "issue", read_issue),
             "parties.toml" => regs.parties = ctx.each(&doc, "party", read_party),
             "feedback.toml" => {
-                for (f, span) in ctx.each(&doc, "feedback", read_feedback) {
-                    let d = ctx.sink.position.diagnostic(span, "");
-                    party_refs.push((f.party.clone(), d));
-                    regs.feedback.push(f);
+                regs.feedback = ctx.each(&doc, "feedback", read_feedback);
+                for p in std::mem::take(&mut ctx.party_refs) {
+                    let d = ctx.sink.position.diagnostic(p.span, "");
+                    party_refs.push((p.value, d));
                 }
             }
             "risks.toml" => regs.risks = ctx.each(&doc, "risk", read_risk),
@@ -118,6 +118,8 @@ struct Ctx<'p, 's, 'a> {
     sink: &'s mut Sink<'a>,
     /// id → where it was first defined (line, column), for duplicates.
     seen: BTreeMap<String, (usize, usize)>,
+    /// Interested parties referred to, checked once all files are read.
+    party_refs: Vec<Located<String>>,
 }
 
 type Reader<T> = fn(&mut Ctx, TableReader) -> Option<T>;
@@ -281,7 +283,7 @@ fn read_party(ctx: &mut Ctx, mut r: TableReader) -> Option<Party> {
     })
 }
 
-fn read_feedback(ctx: &mut Ctx, mut r: TableReader) -> Option<(Feedback, Range<usize>)> {
+fn read_feedback(ctx: &mut Ctx, mut r: TableReader) -> Option<Feedback> {
     let id = ctx.id(&mut r, "id");
     let party = r.required_string(ctx.sink, "party", "an interested party id");
     let date = required_date(ctx, &mut r, "date");
@@ -292,16 +294,14 @@ fn read_feedback(ctx: &mut Ctx, mut r: TableReader) -> Option<(Feedback, Range<u
         .map_or_else(|| "neutral".to_string(), |s| s.value);
     r.finish(ctx.sink, &["id", "party", "date", "summary", "sentiment"]);
     let party = party?;
-    Some((
-        Feedback {
-            id: id?,
-            party: party.value,
-            date: date?,
-            summary: summary?,
-            sentiment,
-        },
-        party.span,
-    ))
+    ctx.party_refs.push(party.clone());
+    Some(Feedback {
+        id: id?,
+        party: party.value,
+        date: date?,
+        summary: summary?,
+        sentiment,
+    })
 }
 
 fn read_risk(ctx: &mut Ctx, mut r: TableReader) -> Option<Risk> {
