@@ -347,6 +347,28 @@ fn a_year() {
             "2025-05-13",
         ],
     );
+    // coverage of the cycle: what was audited, what slipped
+    let cov = json(
+        d,
+        &["audit", "coverage"],
+        &["--since", "2025-05", "--today", "2025-09-15"],
+    );
+    let cov = cov["items"].as_array().unwrap();
+    let state_of = |req: &str, area: Option<&str>| {
+        cov.iter()
+            .find(|i| i["item"]["requirement"] == req && i["item"]["area"].as_str() == area)
+            .map(|i| i["state"].as_str().unwrap().to_string())
+    };
+    assert_eq!(state_of("A.8.8", Some("it")).as_deref(), Some("audited"));
+    assert_eq!(state_of("9.1", None).as_deref(), Some("audited"));
+    assert_eq!(state_of("A.7.4", None), None);
+    let overdue = cov.iter().filter(|i| i["state"] == "overdue").count();
+    let not_yet = cov.iter().filter(|i| i["state"] == "not yet due").count();
+    assert!(
+        overdue > 0 && not_yet > overdue,
+        "{overdue} overdue, {not_yet} not yet due"
+    );
+    assert_eq!(overdue + not_yet + 2, cov.len());
     let report = c9(d, &["audit", "report"], &["AUD-0001", "--format", "html"]);
     assert!(
         report.contains("<td>NC-0002</td>") && report.contains("major nonconformity"),
@@ -552,6 +574,45 @@ fn a_year() {
         "{status}"
     );
 
+    // NC-0002: implemented late, and the manual check finds it did not work
+    let late = ["--by", "ciso", "--why", "10.2", "--on", "2025-09-11"];
+    c9(
+        d,
+        &["nc", "implement"],
+        &[&["NC-0002", "A1", "--note", "process written"][..], &late].concat(),
+    );
+    c9(
+        d,
+        &["nc", "check"],
+        &[&["NC-0002", "--date", "2025-09-12"][..], &late].concat(),
+    );
+    let err = refused(
+        d,
+        &["nc", "verify"],
+        &["NC-0002", "--by", "ciso", "--on", "2025-09-12"],
+    );
+    assert!(err.contains("--effective or --not-effective"), "{err}");
+    let out = c9(
+        d,
+        &["nc", "verify"],
+        &[
+            "NC-0002",
+            "--not-effective",
+            "--evidence",
+            "3 exceptions not recorded",
+            "--by",
+            "ciso",
+            "--on",
+            "2025-09-12",
+        ],
+    );
+    assert!(
+        out.contains("NOT effective: reopened") && out.contains("analyse the root cause"),
+        "{out}"
+    );
+    let shown = json(d, &["nc", "show"], &["NC-0002"]);
+    assert_eq!(shown["nonconformity"]["state"], "reopened");
+
     // the management review pack
     let pack = c9(d, &["review", "prepare"], &["--date", "2025-09-15"]);
     let section = |key: &str| -> String {
@@ -581,7 +642,7 @@ fn a_year() {
         d1.contains("NC-0001")
             && d1.contains("closed")
             && d1.contains("NC-0002")
-            && d1.contains("overdue"),
+            && d1.contains("reopened once or more"),
         "{d1}"
     );
     assert!(
@@ -607,7 +668,12 @@ fn a_year() {
         "{}",
         section("f")
     );
-    assert!(section("g").contains("review dates"), "{}", section("g"));
+    assert!(
+        section("g").contains("review dates")
+            && section("g").contains("NC-0002: corrective action was not effective"),
+        "{}",
+        section("g")
+    );
 
     // minutes, signed and locked
     let out = c9(

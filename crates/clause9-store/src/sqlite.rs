@@ -80,10 +80,15 @@ pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
             ))
         })?;
     let redactor = Redactor::default();
-    // Two processes opening a new file at once may race on the first
-    // migration; the loser finds it applied when it tries again.
-    if MIGRATOR.run(&pool).await.is_err() {
-        MIGRATOR.run(&pool).await.map_err(|e| redactor.migrate(e))?;
+    // Two processes opening a new file at once may race on any migration;
+    // the loser finds it applied when it tries again, so each retry gets
+    // at least one migration further.
+    let mut attempts = MIGRATOR.iter().count();
+    while let Err(e) = MIGRATOR.run(&pool).await {
+        if attempts == 0 {
+            return Err(redactor.migrate(e));
+        }
+        attempts -= 1;
     }
     Ok(SqliteStore {
         pool,

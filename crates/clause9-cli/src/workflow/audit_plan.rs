@@ -168,7 +168,8 @@ pub async fn coverage(dir: &Path, since: Option<&str>, list: &ListArgs) -> CliRe
             .unwrap_or(ctx.programme.settings.first_period),
     };
     let months = ctx.registers.audit.cycle_months;
-    let slots = programme_slots(&ctx, start, months, day).await?;
+    // the programme as `audit plan --start` made it: signals as of its start
+    let slots = programme_slots(&ctx, start, months, day.min(start.first_day())).await?;
     let audits = super::audit::load_all(ctx.store.as_ref()).await?;
     let this_month = Period::containing(Frequency::Monthly, day);
     let mut rows = Vec::new();

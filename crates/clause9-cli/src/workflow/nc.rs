@@ -329,9 +329,24 @@ async fn verify(
         .into_iter()
         .find(|n| &n.id == id)
         .ok_or_else(|| CliError::invalid(format!("no nonconformity `{id}`")))?;
+    // the lifecycle's own checks (state, planned date) come first
+    let mut probe = nc.clone();
+    probe
+        .apply(&Transition {
+            event: Event::Verified {
+                effective: true,
+                evidence: "probe".into(),
+            },
+            by: "probe".into(),
+            on: day,
+            why: "probe".into(),
+        })
+        .map_err(refused)?;
     let (effective, evidence) = match nc.check.as_ref().map(|c| &c.method) {
         Some(CheckMethod::Measure { measure, periods }) => {
-            let (verdict, statuses) = measure_verdict(&ctx, measure, *periods, day).await?;
+            // only periods that started after the last action was implemented count
+            let after = nc.actions.iter().filter_map(|a| a.implemented_on).max();
+            let (verdict, statuses) = measure_verdict(&ctx, measure, *periods, day, after).await?;
             let evidence = format!("{measure} over the last {periods} periods: {statuses}");
             match verdict {
                 Some(v) => (v, evidence),
@@ -381,12 +396,15 @@ async fn verify(
     Ok(())
 }
 
-/// The statuses of a measure's last `periods` collection periods that ended before `day`.
+/// The statuses of a measure's last `periods` collection periods that ended
+/// before `day`; a period that started before `after` (the last action's
+/// implementation) counts as no data.
 pub async fn measure_verdict(
     ctx: &Ctx,
     measure: &str,
     periods: u32,
     day: Date,
+    after: Option<Date>,
 ) -> CliResult<(Option<bool>, String)> {
     let m = ctx
         .programme
@@ -408,6 +426,11 @@ pub async fn measure_verdict(
             .iter()
             .find(|x| x.id == measure)
             .map_or(clause9_core::evaluation::Status::NoData, |x| x.status);
+        let s = if after.is_some_and(|a| p.first_day() < a) {
+            clause9_core::evaluation::Status::NoData
+        } else {
+            s
+        };
         statuses.push(s);
     }
     let text = list

@@ -261,3 +261,61 @@ fn automatic_verdicts() {
     assert_eq!(auto_verdict(&[Green, Green], 3), None);
     assert_eq!(auto_verdict(&[Green, NoData, Green], 3), None);
 }
+
+#[test]
+fn red_indicators_raise_once_per_collection_period() {
+    use crate::evaluation::{Evaluation, MeasureEvaluation};
+    use crate::measure::Kind;
+    use crate::nonconformity::from_red::{once_key, red_raises};
+    let settings = "format = 1\n[programme]\nname = \"P\"\norganisation = \"O\"\ntimezone = \"UTC\"\nfirst_period = \"2025-01\"\n[people.a]\nname = \"A\"\n";
+    let measure = |id: &str, on_red: &str| {
+        format!(
+            "id = \"{id}\"\nversion = 1\nname = \"n\"\ninformation_need = \"i\"\nkind = \"performance\"\ncontrols = [\"A.8.8\"]\n[roles]\nowner = \"a\"\ncollector = \"a\"\n[frequency]\ncollection = \"monthly\"\n[[base]]\nid = \"x\"\nmethod = \"manual\"\n[indicator]\nmeasure = \"x\"\ndirection = \"higher_is_better\"\ntarget = 10\ngreen = 9\nred = 5\non_red = \"{on_red}\"\n"
+        )
+    };
+    let file = |p: &str, t: String| crate::SourceFile {
+        path: p.into(),
+        text: t,
+    };
+    let programme = crate::load(
+        &file("clause9.toml", settings.into()),
+        &[
+            file("a.toml", measure("M-A", "nonconformity")),
+            file("b.toml", measure("M-B", "review")),
+        ],
+    )
+    .unwrap();
+    let eval = |period: &str, status: Status| Evaluation {
+        programme: "P".into(),
+        period: period.parse().unwrap(),
+        measures: ["M-A", "M-B"]
+            .iter()
+            .map(|id| MeasureEvaluation {
+                id: id.to_string(),
+                name: "n".into(),
+                kind: Kind::Performance,
+                unit: String::new(),
+                status,
+                value: Some(1.0),
+                target: 10.0,
+                base: vec![],
+                derived: vec![],
+                diagnostics: vec![],
+                collection_periods: vec![],
+            })
+            .collect(),
+    };
+    let raised = red_raises(&programme, &eval("2025-04", Status::Red));
+    assert_eq!(raised.len(), 1, "only on_red = nonconformity raises");
+    assert_eq!(raised[0].measure, "M-A");
+    assert_eq!(
+        raised[0].once_key,
+        once_key("M-A", "2025-04".parse().unwrap())
+    );
+    assert_eq!(raised[0].controls, vec!["A.8.8".to_string()]);
+    assert!(
+        red_raises(&programme, &eval("2025-Q2", Status::Red)).is_empty(),
+        "a quarter of a monthly measure"
+    );
+    assert!(red_raises(&programme, &eval("2025-04", Status::Amber)).is_empty());
+}
