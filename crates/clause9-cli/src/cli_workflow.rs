@@ -175,6 +175,13 @@ pub enum NcCommand {
         #[command(flatten)]
         step: Step,
     },
+    /// Verify every automatic (measure) check whose date has come
+    VerifyDue {
+        #[arg(default_value = ".")]
+        dir: std::path::PathBuf,
+        #[command(flatten)]
+        step: Step,
+    },
     /// Close a verified nonconformity
     Close {
         /// [DIR] ID

@@ -530,10 +530,19 @@ fn a_year() {
     assert!(err.contains("planned for 2025-09-01"), "{err}");
     let out = c9(
         d,
-        &["nc", "verify"],
-        &["NC-0001", "--by", "ciso", "--on", "2025-09-02"],
+        &["nc", "verify-due"],
+        &["--by", "ciso", "--on", "2025-08-31"],
     );
-    assert!(out.contains("verified effective"), "{out}");
+    assert!(
+        out.contains("no automatic check is due on 2025-08-31"),
+        "{out}"
+    );
+    let out = c9(
+        d,
+        &["nc", "verify-due"],
+        &["--by", "ciso", "--on", "2025-09-02"],
+    );
+    assert!(out.contains("NC-0001: verified effective"), "{out}");
     c9(
         d,
         &["nc", "close"],

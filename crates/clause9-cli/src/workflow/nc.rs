@@ -275,6 +275,7 @@ pub async fn run(command: NcCommand) -> CliResult {
             step,
         } => verify(&args, effective, not_effective, evidence, &step).await,
         NcCommand::Close { args, step } => step_on(&args, &step, |_| Ok(Event::Closed)).await,
+        NcCommand::VerifyDue { dir, step } => verify_due(&dir, &step).await,
     }
 }
 
@@ -309,6 +310,40 @@ async fn step_on(
         nc.state.as_str(),
         next_step(nc.state)
     ));
+    Ok(())
+}
+
+/// Runs every automatic check that is due; one that cannot be decided yet is
+/// reported and left for a later run.
+async fn verify_due(dir: &std::path::Path, step: &Step) -> CliResult {
+    let ctx = open(dir, &step.store).await?;
+    let day = on(&ctx.programme, step)?;
+    let due: Vec<String> = load_all(ctx.store.as_ref())
+        .await?
+        .into_iter()
+        .filter(|n| n.state == clause9_core::nonconformity::State::Implemented)
+        .filter(|n| {
+            n.check
+                .as_ref()
+                .is_some_and(|c| c.on <= day && matches!(c.method, CheckMethod::Measure { .. }))
+        })
+        .map(|n| n.id)
+        .collect();
+    if due.is_empty() {
+        say(format!("no automatic check is due on {day}"));
+    }
+    for id in due {
+        let args = [dir.display().to_string(), id.clone()];
+        match verify(&args, false, false, String::new(), step).await {
+            Ok(()) => {}
+            Err(CliError::Invalid(lines)) => {
+                for l in lines {
+                    say(format!("{id}: not decided: {l}"));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
     Ok(())
 }
 
