@@ -42,6 +42,19 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Write a demonstration organisation (the library with two years of history)
+    Demo {
+        #[arg(default_value = "clause9-demo")]
+        dir: PathBuf,
+        /// Address to serve on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Only write the demo, do not serve it
+        #[arg(long)]
+        no_serve: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Check every programme file and print every problem as PATH:LINE:COLUMN: message
     Validate {
         #[arg(default_value = ".")]

@@ -1,6 +1,7 @@
 //! One module per command; `run` dispatches.
 
 mod collect;
+mod demo;
 mod evaluate;
 mod history;
 mod import;
@@ -20,6 +21,12 @@ pub async fn run(command: Command) -> CliResult {
             library,
             store,
         } => init::run(&dir, library, &store).await,
+        Command::Demo {
+            dir,
+            listen: _,
+            no_serve,
+            store,
+        } => demo::run(&dir, no_serve, &store).await,
         Command::Validate { dir } => validate::run(&dir),
         Command::Collect {
             dir,

@@ -5,6 +5,7 @@ mod cli;
 mod cli_workflow;
 mod commands;
 mod context;
+mod demo;
 mod error;
 mod evidence;
 mod output;

@@ -60,3 +60,24 @@ pub fn samples() -> &'static str {
         .and_then(|f| f.contents_utf8())
         .unwrap_or_default()
 }
+
+/// Sets a written programme's `first_period` to the month `months` before the
+/// one holding `today` (shipped programmes say "2025-01").
+pub fn start_months_back(dir: &Path, today: jiff::civil::Date, months: i64) -> anyhow::Result<()> {
+    use clause9_core::period::{Frequency, Period};
+    use jiff::ToSpan;
+    let path = dir.join("clause9.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let first = Period::containing(Frequency::Monthly, today)
+        .first_day()
+        .checked_sub(months.months())
+        .map(|d| Period::containing(Frequency::Monthly, d))
+        .map_err(|e| anyhow::anyhow!("cannot compute the first period: {e}"))?;
+    let text = text.replacen(
+        "first_period = \"2025-01\"",
+        &format!("first_period = \"{first}\""),
+        1,
+    );
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}

@@ -93,31 +93,14 @@ pub fn evaluate_measure(
         base.push((b.id.clone(), value));
     }
 
-    let mut derived: Vec<(String, Option<f64>)> = Vec::new();
-    for d in &measure.derived {
-        let lookup = |name: &str| {
-            base.iter()
-                .chain(derived.iter())
-                .find(|(k, _)| k == name)
-                .and_then(|(_, v)| *v)
-        };
-        let value = match d.formula.eval(&lookup) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                if !plan.periods.is_empty() {
-                    diagnostics.push(format!("`{}` has no value: {e}", d.id));
-                }
-                None
-            }
-        };
-        derived.push((d.id.clone(), value));
+    let Computed {
+        derived,
+        value,
+        errors,
+    } = compute(measure, &base);
+    if !plan.periods.is_empty() {
+        diagnostics.extend(errors);
     }
-
-    let value = base
-        .iter()
-        .chain(derived.iter())
-        .find(|(k, _)| *k == measure.indicator.measure)
-        .and_then(|(_, v)| *v);
     let status = judge(&measure.indicator, value);
     if status == Status::NoData && diagnostics.is_empty() {
         diagnostics.push(format!(
@@ -137,6 +120,47 @@ pub fn evaluate_measure(
         derived,
         diagnostics,
         collection_periods: plan.periods,
+    }
+}
+
+/// What combined base values give: derived values, the indicator's value, and
+/// why any derived value is missing.
+pub struct Computed {
+    /// In evaluation order.
+    pub derived: Vec<(String, Option<f64>)>,
+    pub value: Option<f64>,
+    pub errors: Vec<String>,
+}
+
+/// Computes the derived measures and the indicator from combined base values.
+pub fn compute(measure: &Measure, base: &[(String, Option<f64>)]) -> Computed {
+    let mut derived: Vec<(String, Option<f64>)> = Vec::new();
+    let mut errors = Vec::new();
+    for d in &measure.derived {
+        let lookup = |name: &str| {
+            base.iter()
+                .chain(derived.iter())
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| *v)
+        };
+        let value = match d.formula.eval(&lookup) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                errors.push(format!("`{}` has no value: {e}", d.id));
+                None
+            }
+        };
+        derived.push((d.id.clone(), value));
+    }
+    let value = base
+        .iter()
+        .chain(derived.iter())
+        .find(|(k, _)| *k == measure.indicator.measure)
+        .and_then(|(_, v)| *v);
+    Computed {
+        derived,
+        value,
+        errors,
     }
 }
 

@@ -444,3 +444,38 @@ fn evaluation_json_has_the_contract_shape() {
         r#"{"done":31,"total":34}"#
     );
 }
+
+#[test]
+fn domain_and_overflow_errors_explain_no_data() {
+    let m = |formula: &str| {
+        format!(
+            "[frequency]\ncollection = \"monthly\"\n[[base]]\nid = \"x\"\nmethod = \"manual\"\n\
+             [[derived]]\nid = \"y\"\nformula = \"{formula}\"\n\
+             [indicator]\nmeasure = \"y\"\ndirection = \"lower_is_better\"\ngreen = 5\n"
+        )
+    };
+    check(
+        &m("ln(x)"),
+        &["x 2026-10 0"],
+        "2026-10",
+        "no_data null | x=0 | y=null | `y` has no value: `ln` of 0 is undefined",
+    );
+    check(
+        &m("sqrt(x)"),
+        &["x 2026-10 -4"],
+        "2026-10",
+        "no_data null | x=-4 | y=null | `y` has no value: `sqrt` of -4 is undefined",
+    );
+    check(
+        &m("10 ^ x"),
+        &["x 2026-10 400"],
+        "2026-10",
+        "no_data null | x=400 | y=null | `y` has no value: the result is not a finite number",
+    );
+    check(
+        &m("ln(x)"),
+        &["x 2026-10 1"],
+        "2026-10",
+        "green 0 | x=1 | y=0 | ",
+    );
+}

@@ -33,7 +33,7 @@ pub async fn run(dir: &Path, library: bool, store_args: &StoreArgs) -> CliResult
     let files = starter::write(which, dir)?;
     if !library {
         let shipped = load_programme(dir)?;
-        start_with_the_samples(dir, today(&shipped))?;
+        starter::start_months_back(dir, today(&shipped), 11)?;
     }
     let programme = load_programme(dir)?;
     if library {
@@ -55,25 +55,6 @@ pub async fn run(dir: &Path, library: bool, store_args: &StoreArgs) -> CliResult
         stored.len()
     ));
     say(format!("next: clause9 evaluate {}", dir.display()));
-    Ok(())
-}
-
-/// The starter's sample values reach back 11 months: measuring starts there.
-fn start_with_the_samples(dir: &Path, today: jiff::civil::Date) -> CliResult {
-    let path = dir.join("clause9.toml");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let first = Period::containing(Frequency::Monthly, today)
-        .first_day()
-        .checked_sub(11.months())
-        .map(|d| Period::containing(Frequency::Monthly, d))
-        .map_err(|e| anyhow::anyhow!("cannot compute the first period: {e}"))?;
-    let text = text.replacen(
-        "first_period = \"2025-01\"",
-        &format!("first_period = \"{first}\""),
-        1,
-    );
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

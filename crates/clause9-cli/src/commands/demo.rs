@@ -1,0 +1,83 @@
+//! `clause9 demo [DIR] [--listen ADDR] [--no-serve]`: writes a complete
+//! fictional organisation — the measure library with two years of history —
+//! and (once the web application exists) serves it.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use clause9_core::engine::evaluate;
+use clause9_core::evaluation::Status;
+use clause9_core::observation::NewObservation;
+use clause9_core::period::{Frequency, Period};
+
+use crate::cli::StoreArgs;
+use crate::context::{current_for, load_programme, open_store, today};
+use crate::demo::plan_history;
+use crate::error::{CliError, CliResult};
+use crate::output::say;
+use crate::starter::{self, Shipped};
+
+pub async fn run(dir: &Path, no_serve: bool, store_args: &StoreArgs) -> CliResult {
+    if dir.join("clause9.toml").exists() {
+        return Err(CliError::invalid(format!(
+            "{} already holds a programme (clause9.toml exists); choose an empty directory",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    starter::write(Shipped::Library, dir)?;
+    let shipped = load_programme(dir)?;
+    let today = today(&shipped);
+    starter::start_months_back(dir, today, 24)?;
+    let programme = load_programme(dir)?;
+
+    let planned = plan_history(&programme, today, jiff::Timestamp::now());
+    let store = open_store(dir, store_args).await?;
+    let originals: Vec<NewObservation> = planned.iter().map(|p| p.observation.clone()).collect();
+    let stored = store.append(&originals).await?;
+    let corrections: Vec<NewObservation> = planned
+        .iter()
+        .zip(&stored)
+        .filter_map(|(p, o)| {
+            let c = p.correction.as_ref()?;
+            Some(NewObservation {
+                value: Some(c.value),
+                recorded_at: c.at,
+                recorded_by: c.by.clone(),
+                supersedes: Some(o.id),
+                reason: Some(c.reason.clone()),
+                ..o.new.clone()
+            })
+        })
+        .collect();
+    let corrected = store.append(&corrections).await?;
+
+    let last_month = Period::containing(Frequency::Monthly, today).prev();
+    let observations = current_for(&programme, store.as_ref(), last_month).await?;
+    let evaluation = evaluate(&programme, &observations, last_month);
+    let count = |s: Status| evaluation.measures.iter().filter(|m| m.status == s).count();
+    say(format!(
+        "wrote a demonstration organisation to {}: {} measures, {} values over two years ({} corrected later)",
+        dir.display(),
+        programme.measures.len(),
+        stored.len() + corrected.len(),
+        corrected.len()
+    ));
+    say(format!(
+        "{last_month}: {} green · {} amber · {} red · {} no data",
+        count(Status::Green),
+        count(Status::Amber),
+        count(Status::Red),
+        count(Status::NoData)
+    ));
+    say(format!(
+        "explore it: clause9 evaluate {d} --period {last_month} · clause9 status {d} · clause9 history {d} M-VUL-01",
+        d = dir.display()
+    ));
+    if !no_serve {
+        say(
+            "the web application is not part of this version yet: nothing is served (use --no-serve to only write the data)",
+        );
+    }
+    Ok(())
+}
