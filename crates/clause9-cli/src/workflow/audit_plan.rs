@@ -46,10 +46,23 @@ pub async fn signals(ctx: &Ctx, day: Date) -> CliResult<Vec<Signal>> {
             continue;
         };
         let prev = before.measures.iter().find(|x| x.id == m.id);
-        let worse = match (prev.and_then(|p| p.value), m.value) {
+        // deteriorating: a worse status than the month before, or an amber
+        // value that got worse (a green one moving within green is not a signal)
+        let rank = |s: Status| match s {
+            Status::Green => Some(0),
+            Status::Amber => Some(1),
+            Status::Red => Some(2),
+            Status::NoData => None,
+        };
+        let worse_status = match (prev.and_then(|p| rank(p.status)), rank(m.status)) {
+            (Some(a), Some(b)) => b > a,
+            _ => false,
+        };
+        let worse_value = match (prev.and_then(|p| p.value), m.value) {
             (Some(a), Some(b)) => !def.indicator.direction.at_least_as_good(b, a),
             _ => false,
         };
+        let worse = worse_status || (worse_value && m.status == Status::Amber);
         if m.status == Status::Red {
             out.push(Signal {
                 area: def.area.clone(),

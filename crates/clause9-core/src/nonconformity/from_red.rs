@@ -42,18 +42,33 @@ pub fn red_raises(programme: &Programme, evaluation: &Evaluation) -> Vec<RedRais
                 period,
                 once_key: once_key(&m.id, period),
                 description: format!(
-                    "{} ({}) is red for {period}: {} {} against a target of {}",
+                    "{} ({}) is red for {period}: {} against a target of {}",
                     m.name,
                     m.id,
-                    e.value.map_or("no value".to_string(), |v| format!("{v}")),
-                    m.unit,
-                    m.indicator.target
+                    e.value
+                        .map_or("no value".to_string(), |v| describe_value(v, &m.unit)),
+                    describe_value(m.indicator.target, &m.unit)
                 ),
                 area: m.area.clone(),
                 controls: m.controls.clone(),
             })
         })
         .collect()
+}
+
+/// A value with at most two decimals, without trailing zeros.
+fn short(v: f64) -> String {
+    let text = format!("{v:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A value with its unit, for messages.
+pub fn describe_value(v: f64, unit: &str) -> String {
+    match unit {
+        "" => short(v),
+        "%" => format!("{}%", short(v)),
+        u => format!("{} {u}", short(v)),
+    }
 }
 
 /// The verdict of an automatic check over the statuses of the last periods,

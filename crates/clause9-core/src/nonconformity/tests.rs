@@ -319,3 +319,13 @@ fn red_indicators_raise_once_per_collection_period() {
     );
     assert!(red_raises(&programme, &eval("2025-04", Status::Amber)).is_empty());
 }
+
+#[test]
+fn descriptions_round_values() {
+    assert_eq!(
+        super::from_red::describe_value(94.16167664670658, "%"),
+        "94.16%"
+    );
+    assert_eq!(super::from_red::describe_value(3.0, "days"), "3 days");
+    assert_eq!(super::from_red::describe_value(0.5, ""), "0.5");
+}
