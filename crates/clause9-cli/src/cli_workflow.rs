@@ -40,6 +40,8 @@ pub enum DocFormat {
     Md,
     Html,
     Json,
+    /// Not available yet: refused with a message
+    Pdf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -198,6 +198,11 @@ pub fn emit(
         DocFormat::Md => doc.markdown(),
         DocFormat::Html => doc.html(),
         DocFormat::Json => format!("{:#}\n", json()),
+        DocFormat::Pdf => {
+            return Err(CliError::invalid(
+                "--format pdf is not available yet (PDF comes with the report crate); use --format html or md",
+            ));
+        }
     };
     match output {
         Some(path) => {

@@ -269,6 +269,17 @@ fn workflow_refusals() {
     let audits: serde_json::Value =
         serde_json::from_str(&ok(clause9(&["audit", "list", d, "--format", "json"]))).unwrap();
     assert_eq!(audits["audits"].as_array().unwrap().len(), 0);
+    let (code, _, err) = run(clause9(&[
+        "review",
+        "prepare",
+        d,
+        "--date",
+        "2025-03-01",
+        "--format",
+        "pdf",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--format pdf is not available yet"), "{err}");
     let reviews: serde_json::Value =
         serde_json::from_str(&ok(clause9(&["review", "list", d, "--format", "json"]))).unwrap();
     assert_eq!(reviews["reviews"].as_array().unwrap().len(), 0);

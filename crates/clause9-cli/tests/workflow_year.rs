@@ -803,6 +803,13 @@ fn a_year() {
             && minutes.contains("Fund a patch management tool"),
         "{minutes}"
     );
+    let list = json(d, &["review", "list"], &["--today", "2026-10-01"]);
+    assert_eq!(list["next_review_due"], "2026-09-15");
+    assert_eq!(list["review_overdue"], true);
+    assert_eq!(
+        list["reviews"][0]["overdue_actions"],
+        serde_json::json!(["RA1", "RA2"])
+    );
     c9(
         d,
         &["review", "done"],

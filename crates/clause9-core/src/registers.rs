@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use crate::controls::ANNEX_A;
 
 /// Every register of a programme; each one is empty when its file is absent.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Registers {
     pub issues: Vec<ContextIssue>,
     pub parties: Vec<Party>,
@@ -23,6 +23,8 @@ pub struct Registers {
     pub soa_notes: BTreeMap<String, String>,
     pub auditors: Vec<Auditor>,
     pub audit: AuditSettings,
+    /// Months between management reviews (`registers/reviews.toml`, default 12).
+    pub review_interval_months: u32,
 }
 
 /// An external or internal issue (ISO/IEC 27001 4.1).
@@ -140,6 +142,22 @@ impl Default for AuditSettings {
                 grade("opportunity", "opportunity for improvement", None, true),
                 grade("conformity", "conformity", None, false),
             ],
+        }
+    }
+}
+
+impl Default for Registers {
+    fn default() -> Self {
+        Registers {
+            issues: Vec::new(),
+            parties: Vec::new(),
+            feedback: Vec::new(),
+            risks: Vec::new(),
+            exclusions: BTreeMap::new(),
+            soa_notes: BTreeMap::new(),
+            auditors: Vec::new(),
+            audit: AuditSettings::default(),
+            review_interval_months: 12,
         }
     }
 }

@@ -73,6 +73,7 @@ fn a_complete_set_loads() {
         ("risks.toml", "[[risk]]\nid = \"R\"\ntitle = \"t\"\nowner = \"sam\"\nlikelihood = 3\nimpact = 5\ntreatment = \"accept\"\nstatus = \"accepted\"\narea = \"it\"\ncontrols = [\"A.8.8\", \"9.2\"]\nmeasures = [\"M-1\"]\n"),
         ("soa.toml", "[[control]]\nid = \"A.7.4\"\napplicable = false\njustification = \"no premises\"\n[[control]]\nid = \"A.8.8\"\napplicable = true\n"),
         ("auditors.toml", "[[auditor]]\nperson = \"jo\"\ncompetence = [\"all\"]\n"),
+        ("reviews.toml", "format = 1\ninterval_months = 6\n"),
         ("audit.toml", "[programme]\ncycle_months = 24\nhigh_risk = 12\n[[grade]]\nid = \"nc\"\nname = \"nonconformity\"\nnonconformity = \"major\"\n[[grade]]\nid = \"ok\"\nname = \"fine\"\n"),
     ])
     .unwrap();
@@ -80,6 +81,7 @@ fn a_complete_set_loads() {
     assert_eq!(r.applicable_controls().len(), 92);
     assert!(!r.applicable_controls().contains(&"A.7.4"));
     assert_eq!(r.audit.cycle_months, 24);
+    assert_eq!(r.review_interval_months, 6);
     assert_eq!(r.audit.grades.len(), 2);
     assert_eq!(
         r.grade("nc").unwrap().nonconformity.as_deref(),

@@ -217,6 +217,8 @@ pub async fn run(command: ReviewCommand) -> CliResult {
             let ctx = open(&dir, &list.store).await?;
             let today = super::as_of(&ctx.programme, list.today.as_deref())?;
             let reviews = load_all(ctx.store.as_ref()).await?;
+            let next_due = next_review_due(&ctx, &reviews);
+            let review_overdue = next_due < today;
             let overdue = |r: &Review| {
                 r.open_actions()
                     .iter()
@@ -229,9 +231,12 @@ pub async fn run(command: ReviewCommand) -> CliResult {
                     .iter()
                     .map(|r| json!({ "review": r, "open_actions": r.open_actions(), "overdue_actions": overdue(r) }))
                     .collect();
-                return Ok(output::json(
-                    &json!({ "today": today.to_string(), "reviews": v }),
-                )?);
+                return Ok(output::json(&json!({
+                    "today": today.to_string(),
+                    "next_review_due": next_due.to_string(),
+                    "review_overdue": review_overdue,
+                    "reviews": v,
+                }))?);
             }
             let rows = reviews
                 .iter()
@@ -257,9 +262,28 @@ pub async fn run(command: ReviewCommand) -> CliResult {
                 &["id", "date", "title", "state", "actions", "overdue"],
                 rows,
             );
+            say(format!(
+                "\nnext management review due by {next_due} (every {} months){}",
+                ctx.registers.review_interval_months,
+                if review_overdue { " — OVERDUE" } else { "" }
+            ));
             Ok(())
         }
     }
+}
+
+/// The planned date of the next review: the interval after the last signed
+/// one, or after the programme's first period when none is signed yet.
+fn next_review_due(ctx: &super::Ctx, reviews: &[Review]) -> Date {
+    let last = reviews
+        .iter()
+        .filter(|r| r.signed.is_some())
+        .map(|r| r.date)
+        .max()
+        .unwrap_or_else(|| ctx.programme.settings.first_period.first_day());
+    let months = i64::from(ctx.registers.review_interval_months);
+    last.checked_add(jiff::Span::new().months(months))
+        .unwrap_or(last)
 }
 
 /// Monthly evaluations from the month after the last review (at most 12) to

@@ -28,6 +28,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("soa.toml", "control"),
     ("auditors.toml", "auditor"),
     ("audit.toml", "grade"),
+    ("reviews.toml", "interval_months"),
 ];
 
 pub const TREATMENTS: &[&str] = &["mitigate", "accept", "transfer", "avoid"];
@@ -79,6 +80,18 @@ pub fn load_registers(
             }
             "auditors.toml" => regs.auditors = ctx.each(&doc, "auditor", read_auditor),
             "audit.toml" => regs.audit = read_audit(&doc, ctx.sink),
+            "reviews.toml" => {
+                let mut root = TableReader::new(ctx.sink.position.path.to_string(), &doc);
+                root.raw("format");
+                if let Some(m) = root.integer(ctx.sink, "interval_months") {
+                    if (1..=36).contains(&m.value) {
+                        regs.review_interval_months = m.value as u32;
+                    } else {
+                        ctx.sink.error(m.span, "`interval_months` must be 1 to 36");
+                    }
+                }
+                root.finish(ctx.sink, &["format", "interval_months"]);
+            }
             other => {
                 let known: Vec<&str> = FILES.iter().map(|(f, _)| *f).collect();
                 let hint = suggest(other, known.iter().copied())
