@@ -284,3 +284,46 @@ fn workflow_refusals() {
         serde_json::from_str(&ok(clause9(&["review", "list", d, "--format", "json"]))).unwrap();
     assert_eq!(reviews["reviews"].as_array().unwrap().len(), 0);
 }
+
+/// Four evaluations of a red month at the same time raise exactly one
+/// nonconformity, and none of them fails.
+#[test]
+fn concurrent_evaluations_raise_once() {
+    let (_tmp, dir) = organisation();
+    let d = p(&dir);
+    for (m, fixed) in [("2025-03", "19"), ("2025-04", "5")] {
+        let fixed = format!("fixed={fixed}");
+        ok(clause9(&[
+            "record", d, "M-VUL-01", "--period", m, "due=20", &fixed, "--by", "it_lead",
+        ]));
+    }
+    // create the store's schema first, so the race is on the raise itself
+    ok(clause9(&["evaluate", d, "--period", "2025-03"]));
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            clause9(&["evaluate", d, "--period", "2025-04", "--format", "json"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut raised = 0;
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        raised += String::from_utf8_lossy(&out.stderr)
+            .matches("NC-0001 raised")
+            .count();
+    }
+    assert_eq!(raised, 1);
+    let list: serde_json::Value = serde_json::from_str(&ok(clause9(&[
+        "nc", "list", d, "--all", "--format", "json",
+    ])))
+    .unwrap();
+    assert_eq!(list["nonconformities"].as_array().unwrap().len(), 1);
+}
