@@ -147,3 +147,33 @@ fn syntax_errors_and_missing_keys() {
         assert!(missing.iter().any(|e| e.contains(key)), "{key} {missing:?}");
     }
 }
+
+mod no_panic {
+    use super::load;
+    use proptest::prelude::*;
+
+    const RISKS: &str = "[[risk]]\nid = \"R\"\ntitle = \"t\"\nowner = \"sam\"\nlikelihood = 3\nimpact = 5\ntreatment = \"accept\"\nstatus = \"accepted\"\narea = \"it\"\ncontrols = [\"A.8.8\"]\nmeasures = [\"M-1\"]\nchanged = 2025-01-01\n";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Arbitrary text in every register file: problems, never a panic.
+        #[test]
+        fn arbitrary_text(text in "\\PC{0,200}") {
+            for name in ["context.toml", "parties.toml", "feedback.toml", "risks.toml", "soa.toml", "auditors.toml", "audit.toml", "reviews.toml", "other.toml"] {
+                let _ = load(&[(name, text.as_str())]);
+            }
+        }
+
+        /// A valid risk with one character replaced anywhere.
+        #[test]
+        fn edited_risk(at in 0.0f64..1.0, c in prop::char::any()) {
+            let mut chars: Vec<char> = RISKS.chars().collect();
+            let last = chars.len() - 1;
+            let i = ((chars.len() as f64) * at) as usize;
+            chars[i.min(last)] = c;
+            let text: String = chars.into_iter().collect();
+            let _ = load(&[("risks.toml", text.as_str())]);
+        }
+    }
+}
