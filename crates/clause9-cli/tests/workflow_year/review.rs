@@ -262,6 +262,16 @@ pub fn review_and_export(d: &Path) {
     assert!(b.contains("Nothing to report since the last review"), "{b}");
     let d3 = &next[next.find("## (d3)").unwrap()..next.find("## (d4)").unwrap()];
     assert!(d3.contains("Nothing to report"), "{d3}");
+    let pack_json = json(d, &["review", "prepare"], &["--date", "2026-03-15"]);
+    let titles: Vec<&str> = pack_json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .filter(|t| t.starts_with('('))
+        .collect();
+    assert_eq!(titles.len(), 10, "{titles:?}");
+    assert_eq!(titles[3], "(d1) Nonconformities and corrective actions");
     let html = c9(
         d,
         &["review", "prepare"],
