@@ -124,4 +124,31 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// List the tamper-evident audit log, or check it with `audit-log verify`
+    AuditLog {
+        #[command(subcommand)]
+        action: Option<AuditAction>,
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Only entries at or after this date (UTC) or RFC 3339 time
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the whole hash chain; report the first entry edited, inserted or deleted (exit 1)
+    Verify {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }

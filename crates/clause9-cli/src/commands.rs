@@ -1,5 +1,6 @@
 //! One module per command; `run` dispatches.
 
+mod audit_log;
 mod collect;
 mod evaluate;
 mod history;
@@ -9,7 +10,7 @@ pub mod record;
 mod status;
 mod validate;
 
-use crate::cli::Command;
+use crate::cli::{AuditAction, Command};
 use crate::error::CliResult;
 
 pub async fn run(command: Command) -> CliResult {
@@ -70,5 +71,16 @@ pub async fn run(command: Command) -> CliResult {
             store,
         } => history::run(&args, format, &store).await,
         Command::Import { args, by, store } => import::run(&args, by.as_deref(), &store).await,
+        Command::AuditLog {
+            action: Some(AuditAction::Verify { dir, format, store }),
+            ..
+        } => audit_log::verify(&dir, format, &store).await,
+        Command::AuditLog {
+            action: None,
+            dir,
+            since,
+            format,
+            store,
+        } => audit_log::list(&dir, since.as_deref(), format, &store).await,
     }
 }

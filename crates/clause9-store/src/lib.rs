@@ -11,6 +11,7 @@
 //! store is opened, and are append-only: never edit a released migration, add
 //! a new one to both directories.
 
+pub mod audit;
 mod error;
 mod postgres;
 mod rows;
@@ -58,6 +59,10 @@ pub trait Store: Send + Sync {
 
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
+
+    /// The audit log (every `append` writes its entries there too, in the
+    /// same transaction).
+    fn audit(&self) -> &dyn audit::AuditLog;
 }
 
 /// Opens the store at `url`: `postgres://…` or `postgresql://…` for

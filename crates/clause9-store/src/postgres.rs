@@ -10,6 +10,7 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::Store;
+use crate::audit::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
 use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
@@ -50,6 +51,12 @@ impl_store!(
 const KEY_LOCK: &str =
     "SELECT pg_advisory_xact_lock(1093, hashtext(current_schema() || ':' || $1))";
 
+impl_audit!(PostgresStore, sqlx::Postgres, begin: "BEGIN", lock: Some(CHAIN_LOCK));
+
+/// Serialises appends to the audit log for the rest of the transaction, so
+/// the chain cannot fork; always taken after the key locks.
+const CHAIN_LOCK: &str = "SELECT pg_advisory_xact_lock(1094, hashtext(current_schema()))";
+
 /// Opens the store at a `postgres://` URL and brings its schema up to date.
 /// Errors never contain the URL's password.
 pub async fn open_postgres(url: &str) -> Result<PostgresStore, StoreError> {
@@ -86,5 +93,7 @@ async fn connect(
         .map_err(|e| redactor.connect(&place, e))?;
     // sqlx takes an advisory lock, so concurrent openers apply migrations once.
     MIGRATOR.run(&pool).await.map_err(|e| redactor.migrate(e))?;
-    Ok(PostgresStore { pool, redactor })
+    let store = PostgresStore { pool, redactor };
+    store.start_audit_log().await?;
+    Ok(store)
 }

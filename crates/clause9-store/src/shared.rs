@@ -144,6 +144,9 @@ macro_rules! impl_store {
                         Err(e) => return Err(db(e)),
                     }
                 }
+                // The audit entries commit with the values, or neither does.
+                let entries: Vec<_> = stored.iter().map(crate::audit::observation_entry).collect();
+                Self::append_audit(&mut tx, &self.redactor, &entries).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(stored)
             }
@@ -196,6 +199,10 @@ macro_rules! impl_store {
 
             fn backend(&self) -> &'static str {
                 $name
+            }
+
+            fn audit(&self) -> &dyn crate::audit::AuditLog {
+                self
             }
         }
     };

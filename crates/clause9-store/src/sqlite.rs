@@ -12,6 +12,7 @@ use sqlx::sqlite::{
 };
 
 use crate::Store;
+use crate::audit::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
 use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
@@ -52,6 +53,8 @@ impl_store!(
     lock: None
 );
 
+impl_audit!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE", lock: None);
+
 /// Opens (creating it and its directory if needed) the SQLite store at `path`
 /// and brings its schema up to date.
 pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -84,11 +87,13 @@ pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
     if MIGRATOR.run(&pool).await.is_err() {
         MIGRATOR.run(&pool).await.map_err(|e| redactor.migrate(e))?;
     }
-    Ok(SqliteStore {
+    let store = SqliteStore {
         pool,
         redactor,
         path: path.to_path_buf(),
-    })
+    };
+    store.start_audit_log().await?;
+    Ok(store)
 }
 
 #[cfg(test)]

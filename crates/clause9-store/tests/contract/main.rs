@@ -2,6 +2,7 @@
 //! `CLAUSE9_TEST_POSTGRES_URL` is set (otherwise the PostgreSQL variant says
 //! it was skipped).
 
+mod audit;
 mod fixture;
 mod integrity;
 mod opening;
@@ -47,4 +48,12 @@ contract!(
     integrity::concurrent_corrections_one_wins,
     integrity::lost_race_is_a_conflict,
     integrity::opposite_batches_conflict_without_deadlock,
+    audit::observations_are_logged_in_the_same_transaction,
+    audit::listing_filters_and_pages,
+    audit::the_database_refuses_changes_to_the_log,
+    audit::an_edited_entry_is_found,
+    audit::an_edit_with_a_recomputed_hash_is_found,
+    audit::a_deleted_entry_is_found,
+    audit::deleting_the_newest_entries_of_an_observation_is_found,
+    audit::concurrent_writers_cannot_fork_the_chain,
 );
