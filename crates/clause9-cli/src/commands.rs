@@ -8,9 +8,10 @@ mod import;
 mod init;
 pub mod record;
 mod status;
+mod user;
 mod validate;
 
-use crate::cli::{AuditAction, Command};
+use crate::cli::{AuditAction, Command, TokenAction, UserAction};
 use crate::error::CliResult;
 
 pub async fn run(command: Command) -> CliResult {
@@ -71,6 +72,48 @@ pub async fn run(command: Command) -> CliResult {
             store,
         } => history::run(&args, format, &store).await,
         Command::Import { args, by, store } => import::run(&args, by.as_deref(), &store).await,
+        Command::User { action } => match action {
+            UserAction::Add {
+                target,
+                person,
+                role,
+            } => {
+                user::add(
+                    &target.args,
+                    &person,
+                    &role,
+                    target.by.as_deref(),
+                    &target.store,
+                )
+                .await
+            }
+            UserAction::List { dir, format, store } => user::list(&dir, format, &store).await,
+            UserAction::Disable { target } => {
+                user::disable(&target.args, target.by.as_deref(), &target.store).await
+            }
+        },
+        Command::Token { action } => match action {
+            TokenAction::Create {
+                target,
+                name,
+                expires,
+            } => {
+                user::create_token(
+                    &target.args,
+                    &name,
+                    expires,
+                    target.by.as_deref(),
+                    &target.store,
+                )
+                .await
+            }
+            TokenAction::List { dir, format, store } => {
+                user::list_tokens(&dir, format, &store).await
+            }
+            TokenAction::Revoke { target } => {
+                user::revoke_token(&target.args, target.by.as_deref(), &target.store).await
+            }
+        },
         Command::AuditLog {
             action: Some(AuditAction::Verify { dir, format, store }),
             ..

@@ -11,8 +11,10 @@
 //! store is opened, and are append-only: never edit a released migration, add
 //! a new one to both directories.
 
+pub mod accounts;
 pub mod audit;
 mod error;
+pub mod jobs;
 mod postgres;
 mod rows;
 mod shared;
@@ -63,6 +65,12 @@ pub trait Store: Send + Sync {
     /// The audit log (every `append` writes its entries there too, in the
     /// same transaction).
     fn audit(&self) -> &dyn audit::AuditLog;
+
+    /// Users, tokens, sessions and sign-in throttling.
+    fn accounts(&self) -> &dyn accounts::Accounts;
+
+    /// Leases that let exactly one process run each background job.
+    fn jobs(&self) -> &dyn jobs::Jobs;
 }
 
 /// Opens the store at `url`: `postgres://…` or `postgresql://…` for

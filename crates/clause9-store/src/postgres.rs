@@ -10,8 +10,10 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::Store;
+use crate::accounts::backend::impl_accounts;
 use crate::audit::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
+use crate::jobs::impl_jobs;
 use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
@@ -51,6 +53,8 @@ impl_store!(
 const KEY_LOCK: &str =
     "SELECT pg_advisory_xact_lock(1093, hashtext(current_schema() || ':' || $1))";
 
+impl_accounts!(PostgresStore, sqlx::Postgres, begin: "BEGIN");
+impl_jobs!(PostgresStore, sqlx::Postgres);
 impl_audit!(PostgresStore, sqlx::Postgres, begin: "BEGIN", lock: Some(CHAIN_LOCK));
 
 /// Serialises appends to the audit log for the rest of the transaction, so

@@ -204,6 +204,14 @@ macro_rules! impl_store {
             fn audit(&self) -> &dyn crate::audit::AuditLog {
                 self
             }
+
+            fn accounts(&self) -> &dyn crate::accounts::Accounts {
+                self
+            }
+
+            fn jobs(&self) -> &dyn crate::jobs::Jobs {
+                self
+            }
         }
     };
 }

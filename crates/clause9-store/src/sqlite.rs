@@ -12,8 +12,10 @@ use sqlx::sqlite::{
 };
 
 use crate::Store;
+use crate::accounts::backend::impl_accounts;
 use crate::audit::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
+use crate::jobs::impl_jobs;
 use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
@@ -53,6 +55,8 @@ impl_store!(
     lock: None
 );
 
+impl_accounts!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE");
+impl_jobs!(SqliteStore, sqlx::Sqlite);
 impl_audit!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE", lock: None);
 
 /// Opens (creating it and its directory if needed) the SQLite store at `path`

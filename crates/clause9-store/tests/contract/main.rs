@@ -2,6 +2,7 @@
 //! `CLAUSE9_TEST_POSTGRES_URL` is set (otherwise the PostgreSQL variant says
 //! it was skipped).
 
+mod accounts;
 mod audit;
 mod fixture;
 mod integrity;
@@ -56,4 +57,9 @@ contract!(
     audit::a_deleted_entry_is_found,
     audit::deleting_the_newest_entries_of_an_observation_is_found,
     audit::concurrent_writers_cannot_fork_the_chain,
+    accounts::users_are_added_listed_disabled_and_logged,
+    accounts::tokens_authenticate_until_revoked_or_expired,
+    accounts::sessions_expire_and_end,
+    accounts::login_failures_are_counted_per_key,
+    accounts::one_process_holds_a_job_lease,
 );
