@@ -124,6 +124,18 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Run the HTTP server (REST API under /api/v1, /metrics, /healthz, /readyz)
+    Serve {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Send the session cookie without `Secure` (only behind no TLS, for local testing)
+        #[arg(long)]
+        insecure_cookies: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Manage server accounts
     User {
         #[command(subcommand)]

@@ -7,6 +7,7 @@ mod history;
 mod import;
 mod init;
 pub mod record;
+mod serve;
 mod status;
 mod user;
 mod validate;
@@ -72,6 +73,12 @@ pub async fn run(command: Command) -> CliResult {
             store,
         } => history::run(&args, format, &store).await,
         Command::Import { args, by, store } => import::run(&args, by.as_deref(), &store).await,
+        Command::Serve {
+            dir,
+            listen,
+            insecure_cookies,
+            store,
+        } => serve::run(&dir, &listen, insecure_cookies, &store).await,
         Command::User { action } => match action {
             UserAction::Add {
                 target,
