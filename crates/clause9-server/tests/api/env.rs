@@ -206,6 +206,15 @@ impl Env {
             .await
     }
 
+    /// A `--database-url` reaching this PostgreSQL schema (`None` on SQLite,
+    /// whose file is found from the directory).
+    pub fn postgres_url(&self) -> Option<String> {
+        self.pg.as_ref().map(|(url, schema)| {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}options[search_path]={schema}")
+        })
+    }
+
     pub async fn finish(self) {
         if let Some((url, schema)) = &self.pg {
             let mut admin = PgConnection::connect(url).await.unwrap();
