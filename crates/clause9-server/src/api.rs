@@ -33,7 +33,7 @@ use crate::state::AppState;
         observations::post, evidence::upload,
         session::login, session::whoami, session::logout,
         admin::users, admin::add_user, admin::audit_log, admin::verify,
-        crate::metrics::metrics,
+        crate::metrics::metrics, crate::calendar::feed,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security),
@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
                 )
             }),
         )
+        .route("/calendar/{file}", get(crate::calendar::feed))
         .route("/api/v1/programme", get(system::programme))
         .route("/api/v1/measures", get(measures::list))
         .route("/api/v1/measures/{id}", get(measures::get))

@@ -122,14 +122,7 @@ pub fn may_record(programme: &Programme, user: &User, measure: &str) -> Result<(
         // Unknown ids are reported by the value checks (422).
         return Ok(());
     };
-    let is_me = |party: &str| {
-        party == user.person
-            || programme
-                .settings
-                .groups
-                .get(party)
-                .is_some_and(|members| members.iter().any(|p| p == &user.person))
-    };
+    let is_me = |party: &str| crate::calendar::includes(programme, party, &user.person);
     let allowed = match user.role {
         Role::Admin => true,
         Role::Collector => is_me(&m.roles.collector),

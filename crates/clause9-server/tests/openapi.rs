@@ -16,6 +16,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
+    ("get", "/calendar/{file}"),
     ("get", "/api/v1/programme"),
     ("get", "/api/v1/measures"),
     ("get", "/api/v1/measures/{id}"),
@@ -87,7 +88,7 @@ async fn the_document_describes_every_route_and_is_valid() {
 
     // Every described route is served (not the 404 fallback, not 405).
     for (method, path) in &described {
-        let uri = path.replace("{id}", "M-AW-01");
+        let uri = path.replace("{id}", "M-AW-01").replace("{file}", "x.ics");
         let request = Request::builder()
             .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
             .uri(&uri)

@@ -208,6 +208,7 @@ impl Env {
 
     /// A `--database-url` reaching this PostgreSQL schema (`None` on SQLite,
     /// whose file is found from the directory).
+    #[allow(dead_code)]
     pub fn postgres_url(&self) -> Option<String> {
         self.pg.as_ref().map(|(url, schema)| {
             let sep = if url.contains('?') { '&' } else { '?' };

@@ -35,6 +35,7 @@ cases!(
     reads::measures_are_listed_in_pages_with_details_and_history,
     reads::evaluations_match_the_engine,
     reads::metrics_list_indicators_and_requests,
+    reads::calendar_lists_the_callers_due_dates,
     writes::observations_are_recorded_and_checked,
     writes::corrections_need_a_reason,
     writes::evidence_is_uploaded_checked_and_linked,

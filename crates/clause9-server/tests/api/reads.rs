@@ -198,3 +198,36 @@ fn promtool_check(text: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+pub async fn calendar_lists_the_callers_due_dates(env: &Env) {
+    let it = env.user("it", "it_lead", Role::Collector).await;
+    let bad = env.get("/calendar/c9t_nope.ics", None).await;
+    assert_eq!(bad.status, 401);
+    let reply = env.get(&format!("/calendar/{it}.ics"), None).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.headers["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    let text = reply.text();
+    assert!(
+        text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("END:VCALENDAR\r\n"));
+    // it_lead collects M-INC-01, M-MFA-01 and M-VUL-01 (monthly): 3 past + current + 12 ahead each.
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 3 * 16, "{text}");
+    assert!(!text.contains("M-AW-01"), "not their measure");
+    // October's values are due 10 days after the month ends (the starter's due_days).
+    assert!(text.contains("UID:M-INC-01-2026-10@clause9\r\n"), "{text}");
+    let october = text.split("UID:M-INC-01-2026-10@clause9").nth(1).unwrap();
+    assert!(
+        october.contains("SUMMARY:M-INC-01 values due for 2026-10\r\n"),
+        "{october}"
+    );
+    assert!(
+        october.contains("DTSTART;VALUE=DATE:20261111\r\n"),
+        "{october}"
+    );
+    assert!(text.lines().all(|l| l.len() <= 75), "lines are folded");
+}
