@@ -49,7 +49,7 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 /// The outcome of reading the files once.
 pub enum Reading {
     Good {
-        programme: Programme,
+        programme: Box<Programme>,
         digest: String,
     },
     Broken(Vec<String>),
@@ -70,7 +70,7 @@ pub fn read_programme(dir: &Path) -> Reading {
     }
     match clause9_core::load(&settings, &measures) {
         Ok(programme) => Reading::Good {
-            programme,
+            programme: Box::new(programme),
             digest: hex::encode(hasher.finalize()),
         },
         Err(diagnostics) => Reading::Broken(diagnostics.iter().map(|d| d.to_string()).collect()),
@@ -130,7 +130,7 @@ impl ProgrammeCell {
                 if loaded.digest.as_deref() == Some(digest.as_str()) {
                     Reloaded::Unchanged
                 } else {
-                    loaded.programme = Some(Arc::new(programme));
+                    loaded.programme = Some(Arc::from(programme));
                     loaded.digest = Some(digest.clone());
                     Reloaded::Changed(digest)
                 }
