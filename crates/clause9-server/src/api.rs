@@ -34,6 +34,7 @@ use crate::state::AppState;
         session::login, session::whoami, session::logout,
         admin::users, admin::add_user, admin::audit_log, admin::verify,
         crate::metrics::metrics, crate::calendar::feed,
+        crate::notifier::get_preferences, crate::notifier::put_preferences,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security),
@@ -110,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/users", get(admin::users).post(admin::add_user))
         .route("/api/v1/audit-log", get(admin::audit_log))
         .route("/api/v1/audit-log/verify", get(admin::verify))
+        .route(
+            "/api/v1/notifications/preferences",
+            get(crate::notifier::get_preferences).put(crate::notifier::put_preferences),
+        )
         .fallback(|| async { ApiError::not_found("no such endpoint; see /api/v1/openapi.json") })
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

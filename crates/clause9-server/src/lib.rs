@@ -9,6 +9,7 @@ pub mod error;
 pub mod headers;
 pub mod jobs;
 pub mod metrics;
+pub mod notifier;
 pub mod programme;
 pub mod secret;
 pub mod serve;

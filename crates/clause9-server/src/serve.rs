@@ -70,6 +70,7 @@ pub async fn start(options: ServeOptions, signals: bool) -> anyhow::Result<Runni
     let programme = Arc::new(ProgrammeCell::open(&options.dir));
     let state = AppState::new(store, programme.clone(), options.settings);
     report_reading(&state, initial(&programme)).await;
+    spawn_notifier(&state);
     let watcher = watch(&state)
         .map_err(|e| tracing::warn!("not watching the programme files: {e}"))
         .ok();
@@ -187,6 +188,34 @@ fn watch(state: &AppState) -> notify::Result<notify::RecommendedWatcher> {
         }
     });
     Ok(watcher)
+}
+
+/// Runs the notification job every 15 minutes (the lease makes one process do it).
+fn spawn_notifier(state: &AppState) {
+    let state = state.clone();
+    let holder = format!(
+        "pid-{}-{}",
+        std::process::id(),
+        crate::secret::new_secret("h")
+    );
+    tokio::spawn(async move {
+        let channels = crate::notifier::channels_from_env();
+        let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            every.tick().await;
+            match crate::notifier::run_once(&state, &channels, &holder).await {
+                Ok(Some(report)) => tracing::info!(
+                    "notifications: {} emailed, {} posted, {} skipped, {} failed",
+                    report.emailed,
+                    report.posted,
+                    report.skipped,
+                    report.failed.len()
+                ),
+                Ok(None) => {}
+                Err(e) => tracing::warn!("notification run failed: {}", e.message),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

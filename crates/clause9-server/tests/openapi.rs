@@ -30,6 +30,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/users"),
     ("get", "/api/v1/audit-log"),
     ("get", "/api/v1/audit-log/verify"),
+    ("get", "/api/v1/notifications/preferences"),
+    ("put", "/api/v1/notifications/preferences"),
 ];
 
 fn collect_refs(value: &serde_json::Value, out: &mut BTreeSet<String>) {

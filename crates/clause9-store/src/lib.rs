@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod audit;
 mod error;
 pub mod jobs;
+pub mod notifications;
 mod postgres;
 mod rows;
 mod shared;
@@ -71,6 +72,9 @@ pub trait Store: Send + Sync {
 
     /// Leases that let exactly one process run each background job.
     fn jobs(&self) -> &dyn jobs::Jobs;
+
+    /// Notification preferences and notices already sent.
+    fn notifications(&self) -> &dyn notifications::Notifications;
 }
 
 /// Opens the store at `url`: `postgres://…` or `postgresql://…` for

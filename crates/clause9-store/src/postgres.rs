@@ -14,6 +14,7 @@ use crate::accounts::backend::impl_accounts;
 use crate::audit::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
 use crate::jobs::impl_jobs;
+use crate::notifications::impl_notifications;
 use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
@@ -55,6 +56,7 @@ const KEY_LOCK: &str =
 
 impl_accounts!(PostgresStore, sqlx::Postgres, begin: "BEGIN");
 impl_jobs!(PostgresStore, sqlx::Postgres);
+impl_notifications!(PostgresStore, sqlx::Postgres, begin: "BEGIN");
 impl_audit!(PostgresStore, sqlx::Postgres, begin: "BEGIN", lock: Some(CHAIN_LOCK));
 
 /// Serialises appends to the audit log for the rest of the transaction, so

@@ -212,6 +212,10 @@ macro_rules! impl_store {
             fn jobs(&self) -> &dyn crate::jobs::Jobs {
                 self
             }
+
+            fn notifications(&self) -> &dyn crate::notifications::Notifications {
+                self
+            }
         }
     };
 }

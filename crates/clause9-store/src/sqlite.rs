@@ -16,6 +16,7 @@ use crate::accounts::backend::impl_accounts;
 use crate::audit::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
 use crate::jobs::impl_jobs;
+use crate::notifications::impl_notifications;
 use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
@@ -57,6 +58,7 @@ impl_store!(
 
 impl_accounts!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE");
 impl_jobs!(SqliteStore, sqlx::Sqlite);
+impl_notifications!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE");
 impl_audit!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE", lock: None);
 
 /// Opens (creating it and its directory if needed) the SQLite store at `path`

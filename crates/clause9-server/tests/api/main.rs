@@ -39,6 +39,8 @@ cases!(
     writes::observations_are_recorded_and_checked,
     writes::corrections_need_a_reason,
     writes::evidence_is_uploaded_checked_and_linked,
+    writes::notification_preferences_are_per_person,
+    writes::the_notification_job_runs_in_one_process,
     access::requests_without_credentials_get_401,
     access::collectors_record_only_their_measures,
     access::roles_that_may_not_record_get_403,

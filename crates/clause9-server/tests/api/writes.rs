@@ -222,3 +222,97 @@ pub async fn evidence_is_uploaded_checked_and_linked(env: &Env) {
     let forbidden = env.send(multipart(&viewer, "application/pdf", pdf)).await;
     assert_eq!(forbidden.status, 403);
 }
+
+pub async fn notification_preferences_are_per_person(env: &Env) {
+    let token = env.user("sec", "security_lead", Role::Collector).await;
+    let defaults = env
+        .get("/api/v1/notifications/preferences", Some(&token))
+        .await
+        .json();
+    assert_eq!(defaults["email"], true);
+    assert_eq!(defaults["kinds"].as_array().unwrap().len(), 6);
+    let put = |body: serde_json::Value| {
+        env.send(
+            Request::put("/api/v1/notifications/preferences")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+    };
+    let insecure = put(json!({"webhook": "http://hooks.example.com/x"})).await;
+    assert_eq!(insecure.status, 422);
+    let unknown = put(json!({"kinds": ["gossip"]})).await;
+    assert_eq!(unknown.status, 422);
+    let ok = put(json!({"kinds": ["collection_overdue"], "email": false, "webhook": "https://hooks.example.com/x"})).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let now = env
+        .get("/api/v1/notifications/preferences", Some(&token))
+        .await
+        .json();
+    assert_eq!(
+        now,
+        json!({"kinds": ["collection_overdue"], "email": false, "webhook": "https://hooks.example.com/x"})
+    );
+    let stored = env
+        .state
+        .store
+        .notifications()
+        .preferences("security_lead")
+        .await
+        .unwrap();
+    assert_eq!(stored.unwrap()["email"], false);
+}
+
+pub async fn the_notification_job_runs_in_one_process(env: &Env) {
+    let channels = clause9_notify::Channels::new(None);
+    // Another process holds the lease: nothing is done here.
+    let now = env.state.now();
+    let until = now
+        .checked_add(jiff::SignedDuration::from_mins(10))
+        .unwrap();
+    assert!(
+        env.state
+            .store
+            .jobs()
+            .try_lease("notify", "other", now, until)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        clause9_server::notifier::run_once(&env.state, &channels, "me")
+            .await
+            .unwrap(),
+        None
+    );
+    env.state
+        .store
+        .jobs()
+        .release("notify", "other")
+        .await
+        .unwrap();
+    // Without values, October's collections are overdue on 15 November; with
+    // no mailer and no webhooks nothing goes out, but each is claimed once.
+    let report = clause9_server::notifier::run_once(&env.state, &channels, "me")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((report.emailed, report.posted), (0, 0));
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert!(
+        !env.state
+            .store
+            .notifications()
+            .claim("overdue:M-INC-01:incidents_closed:2026-10:it_lead", now)
+            .await
+            .unwrap()
+    );
+    let again = clause9_server::notifier::run_once(&env.state, &channels, "me")
+        .await
+        .unwrap()
+        .unwrap();
+    // The second run finds every notice already claimed.
+    assert_eq!(report.skipped, 0);
+    assert!(again.skipped > 0);
+    assert_eq!((again.emailed, again.posted), (0, 0));
+}

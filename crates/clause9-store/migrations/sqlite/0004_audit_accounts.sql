@@ -72,3 +72,17 @@ CREATE TABLE job_leases (
     holder     TEXT NOT NULL,
     expires_at TEXT NOT NULL
 ) STRICT;
+
+-- What each person wants to be told, and how: one row per person, the
+-- preferences as JSON (kinds, email on/off, webhook URL).
+CREATE TABLE notification_prefs (
+    person     TEXT PRIMARY KEY,
+    prefs      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- Notices already sent, so that each is sent once across every process.
+CREATE TABLE notifications_sent (
+    key     TEXT PRIMARY KEY,
+    sent_at TEXT NOT NULL
+);

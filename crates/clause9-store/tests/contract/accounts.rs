@@ -346,3 +346,41 @@ pub async fn one_process_holds_a_job_lease(f: &Fixture) {
     }
     assert_eq!(winners, 1);
 }
+
+pub async fn notification_preferences_and_claims(f: &Fixture) {
+    let (a, b) = (f.open().await, f.open().await);
+    let n = a.notifications();
+    assert_eq!(n.preferences("ann").await.unwrap(), None);
+    let prefs = serde_json::json!({"email": true, "kinds": ["collection_overdue"]});
+    n.set_preferences("ann", &prefs, &change("2026-11-01T09:00:00Z"))
+        .await
+        .unwrap();
+    let newer = serde_json::json!({"email": false, "webhook": "https://hooks.example.com/x"});
+    n.set_preferences("ann", &newer, &change("2026-11-02T09:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        b.notifications().preferences("ann").await.unwrap(),
+        Some(newer)
+    );
+    let at = at("2026-11-02T10:00:00Z");
+    assert!(n.claim("overdue:M-AW-01:2026-10:ann", at).await.unwrap());
+    assert!(
+        !b.notifications()
+            .claim("overdue:M-AW-01:2026-10:ann", at)
+            .await
+            .unwrap()
+    );
+    let kinds: Vec<String> = a
+        .audit()
+        .entries(&AuditQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds[1..],
+        ["notifications.preferences", "notifications.preferences"]
+    );
+}

@@ -62,4 +62,5 @@ contract!(
     accounts::sessions_expire_and_end,
     accounts::login_failures_are_counted_per_key,
     accounts::one_process_holds_a_job_lease,
+    accounts::notification_preferences_and_claims,
 );
