@@ -152,4 +152,122 @@ pub enum Command {
     /// OSCAL exports (assessment results, plan of action and milestones)
     #[command(subcommand)]
     Oscal(crate::cli_workflow::OscalCommand),
+    /// Run the HTTP server (REST API under /api/v1, /metrics, /healthz, /readyz)
+    Serve {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Send the session cookie without `Secure` (only behind no TLS, for local testing)
+        #[arg(long)]
+        insecure_cookies: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Manage server accounts
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Manage API tokens
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// List the tamper-evident audit log, or check it with `audit-log verify`
+    AuditLog {
+        #[command(subcommand)]
+        action: Option<AuditAction>,
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Only entries at or after this date (UTC) or RFC 3339 time
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// `[DIR] NAME` arguments and `--by`, shared by account commands.
+#[derive(Debug, Clone, Args)]
+pub struct AccountTarget {
+    /// [DIR] NAME  (DIR is optional and defaults to the current directory)
+    #[arg(required = true, num_args = 1..=2)]
+    pub args: Vec<String>,
+    /// Who makes the change (a person id); default: $CLAUSE9_PERSON, else the local account
+    #[arg(long, env = "CLAUSE9_PERSON")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user (password read from standard input): user add [DIR] USERNAME --person P --role R
+    Add {
+        #[command(flatten)]
+        target: AccountTarget,
+        /// The person of the programme the user acts as
+        #[arg(long)]
+        person: String,
+        #[arg(long, value_parser = ["admin", "owner", "collector", "analyst", "auditor", "reviewer", "viewer"])]
+        role: String,
+    },
+    /// List users
+    List {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Disable a user and end its sessions: user disable [DIR] USERNAME
+    Disable {
+        #[command(flatten)]
+        target: AccountTarget,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create an API token (shown once): token create [DIR] USERNAME [--name N] [--expires DAYS]
+    Create {
+        #[command(flatten)]
+        target: AccountTarget,
+        #[arg(long, default_value = "api")]
+        name: String,
+        /// Days until the token expires (default: never)
+        #[arg(long)]
+        expires: Option<u32>,
+    },
+    /// List tokens (never their secrets)
+    List {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke a token: token revoke [DIR] NUMBER
+    Revoke {
+        #[command(flatten)]
+        target: AccountTarget,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the whole hash chain; report the first entry edited, inserted or deleted (exit 1)
+    Verify {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }

@@ -1,5 +1,6 @@
 //! One module per command; `run` dispatches.
 
+mod audit_log;
 mod collect;
 mod demo;
 mod evaluate;
@@ -8,10 +9,12 @@ mod import;
 mod init;
 pub mod record;
 mod register;
+mod serve;
 mod status;
+mod user;
 mod validate;
 
-use crate::cli::Command;
+use crate::cli::{AuditAction, Command, TokenAction, UserAction};
 use crate::error::CliResult;
 
 pub async fn run(command: Command) -> CliResult {
@@ -85,5 +88,64 @@ pub async fn run(command: Command) -> CliResult {
         Command::Audit(c) => crate::workflow::audit::run(c).await,
         Command::Review(c) => crate::workflow::review::run(c).await,
         Command::Oscal(c) => crate::workflow::oscal::run(c).await,
+        Command::Serve {
+            dir,
+            listen,
+            insecure_cookies,
+            store,
+        } => serve::run(&dir, &listen, insecure_cookies, &store).await,
+        Command::User { action } => match action {
+            UserAction::Add {
+                target,
+                person,
+                role,
+            } => {
+                user::add(
+                    &target.args,
+                    &person,
+                    &role,
+                    target.by.as_deref(),
+                    &target.store,
+                )
+                .await
+            }
+            UserAction::List { dir, format, store } => user::list(&dir, format, &store).await,
+            UserAction::Disable { target } => {
+                user::disable(&target.args, target.by.as_deref(), &target.store).await
+            }
+        },
+        Command::Token { action } => match action {
+            TokenAction::Create {
+                target,
+                name,
+                expires,
+            } => {
+                user::create_token(
+                    &target.args,
+                    &name,
+                    expires,
+                    target.by.as_deref(),
+                    &target.store,
+                )
+                .await
+            }
+            TokenAction::List { dir, format, store } => {
+                user::list_tokens(&dir, format, &store).await
+            }
+            TokenAction::Revoke { target } => {
+                user::revoke_token(&target.args, target.by.as_deref(), &target.store).await
+            }
+        },
+        Command::AuditLog {
+            action: Some(AuditAction::Verify { dir, format, store }),
+            ..
+        } => audit_log::verify(&dir, format, &store).await,
+        Command::AuditLog {
+            action: None,
+            dir,
+            since,
+            format,
+            store,
+        } => audit_log::list(&dir, since.as_deref(), format, &store).await,
     }
 }

@@ -11,7 +11,11 @@
 //! store is opened, and are append-only: never edit a released migration, add
 //! a new one to both directories.
 
+pub mod accounts;
+pub mod audit;
 mod error;
+pub mod jobs;
+pub mod notifications;
 mod postgres;
 mod rows;
 mod shared;
@@ -63,6 +67,18 @@ pub trait Store: Send + Sync {
 
     /// The workflow events (nonconformities, audits, reviews) in the same database.
     fn workflow(&self) -> &dyn WorkflowStore;
+    /// The audit log (every `append` writes its entries there too, in the
+    /// same transaction).
+    fn audit(&self) -> &dyn audit::AuditLog;
+
+    /// Users, tokens, sessions and sign-in throttling.
+    fn accounts(&self) -> &dyn accounts::Accounts;
+
+    /// Leases that let exactly one process run each background job.
+    fn jobs(&self) -> &dyn jobs::Jobs;
+
+    /// Notification preferences and notices already sent.
+    fn notifications(&self) -> &dyn notifications::Notifications;
 }
 
 /// Opens the store at `url`: `postgres://…` or `postgresql://…` for

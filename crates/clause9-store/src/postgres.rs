@@ -10,7 +10,11 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::Store;
+use crate::accounts::backend::impl_accounts;
+use crate::audit::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
+use crate::jobs::impl_jobs;
+use crate::notifications::impl_notifications;
 use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
@@ -51,6 +55,15 @@ crate::workflow::impl_workflow!(PostgresStore, sqlx::Postgres, begin: "BEGIN");
 const KEY_LOCK: &str =
     "SELECT pg_advisory_xact_lock(1093, hashtext(current_schema() || ':' || $1))";
 
+impl_accounts!(PostgresStore, sqlx::Postgres, begin: "BEGIN");
+impl_jobs!(PostgresStore, sqlx::Postgres);
+impl_notifications!(PostgresStore, sqlx::Postgres, begin: "BEGIN");
+impl_audit!(PostgresStore, sqlx::Postgres, begin: "BEGIN", lock: Some(CHAIN_LOCK));
+
+/// Serialises appends to the audit log for the rest of the transaction, so
+/// the chain cannot fork; always taken after the key locks.
+const CHAIN_LOCK: &str = "SELECT pg_advisory_xact_lock(1094, hashtext(current_schema()))";
+
 /// Opens the store at a `postgres://` URL and brings its schema up to date.
 /// Errors never contain the URL's password.
 pub async fn open_postgres(url: &str) -> Result<PostgresStore, StoreError> {
@@ -87,5 +100,7 @@ async fn connect(
         .map_err(|e| redactor.connect(&place, e))?;
     // sqlx takes an advisory lock, so concurrent openers apply migrations once.
     MIGRATOR.run(&pool).await.map_err(|e| redactor.migrate(e))?;
-    Ok(PostgresStore { pool, redactor })
+    let store = PostgresStore { pool, redactor };
+    store.start_audit_log().await?;
+    Ok(store)
 }

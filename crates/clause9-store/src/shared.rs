@@ -144,6 +144,9 @@ macro_rules! impl_store {
                         Err(e) => return Err(db(e)),
                     }
                 }
+                // The audit entries commit with the values, or neither does.
+                let entries: Vec<_> = stored.iter().map(crate::audit::observation_entry).collect();
+                Self::append_audit(&mut tx, &self.redactor, &entries).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(stored)
             }
@@ -199,6 +202,22 @@ macro_rules! impl_store {
             }
 
             fn workflow(&self) -> &dyn $crate::workflow::WorkflowStore {
+                self
+            }
+
+            fn audit(&self) -> &dyn crate::audit::AuditLog {
+                self
+            }
+
+            fn accounts(&self) -> &dyn crate::accounts::Accounts {
+                self
+            }
+
+            fn jobs(&self) -> &dyn crate::jobs::Jobs {
+                self
+            }
+
+            fn notifications(&self) -> &dyn crate::notifications::Notifications {
                 self
             }
         }

@@ -12,7 +12,11 @@ use sqlx::sqlite::{
 };
 
 use crate::Store;
+use crate::accounts::backend::impl_accounts;
+use crate::audit::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
+use crate::jobs::impl_jobs;
+use crate::notifications::impl_notifications;
 use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
@@ -53,6 +57,11 @@ impl_store!(
 );
 crate::workflow::impl_workflow!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE");
 
+impl_accounts!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE");
+impl_jobs!(SqliteStore, sqlx::Sqlite);
+impl_notifications!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE");
+impl_audit!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE", lock: None);
+
 /// Opens (creating it and its directory if needed) the SQLite store at `path`
 /// and brings its schema up to date.
 pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
@@ -90,11 +99,13 @@ pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
         }
         attempts -= 1;
     }
-    Ok(SqliteStore {
+    let store = SqliteStore {
         pool,
         redactor,
         path: path.to_path_buf(),
-    })
+    };
+    store.start_audit_log().await?;
+    Ok(store)
 }
 
 #[cfg(test)]

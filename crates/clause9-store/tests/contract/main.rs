@@ -2,6 +2,8 @@
 //! `CLAUSE9_TEST_POSTGRES_URL` is set (otherwise the PostgreSQL variant says
 //! it was skipped).
 
+mod accounts;
+mod audit;
 mod fixture;
 mod integrity;
 mod opening;
@@ -53,4 +55,18 @@ contract!(
     workflow::once_keys_happen_once,
     workflow::database_refuses_event_changes,
     workflow::concurrent_appends_one_wins,
+    audit::observations_are_logged_in_the_same_transaction,
+    audit::listing_filters_and_pages,
+    audit::the_database_refuses_changes_to_the_log,
+    audit::an_edited_entry_is_found,
+    audit::an_edit_with_a_recomputed_hash_is_found,
+    audit::a_deleted_entry_is_found,
+    audit::deleting_the_newest_entries_of_an_observation_is_found,
+    audit::concurrent_writers_cannot_fork_the_chain,
+    accounts::users_are_added_listed_disabled_and_logged,
+    accounts::tokens_authenticate_until_revoked_or_expired,
+    accounts::sessions_expire_and_end,
+    accounts::login_failures_are_counted_per_key,
+    accounts::one_process_holds_a_job_lease,
+    accounts::notification_preferences_and_claims,
 );

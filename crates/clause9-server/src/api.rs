@@ -1,0 +1,126 @@
+//! The router: every route, its OpenAPI description, and the layers every
+//! response goes through (security headers, request metrics, body limits).
+
+pub mod admin;
+pub mod docs;
+pub mod evaluations;
+pub mod evidence;
+pub mod measures;
+pub mod observations;
+pub mod page;
+pub mod session;
+pub mod system;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use clause9_core::Programme;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "clause9", description = "Measurement-as-code for ISO/IEC 27001 clause 9"),
+    paths(
+        system::healthz, system::readyz, system::programme,
+        measures::list, measures::get,
+        evaluations::get,
+        observations::post, evidence::upload,
+        session::login, session::whoami, session::logout,
+        admin::users, admin::add_user, admin::audit_log, admin::verify,
+        crate::metrics::metrics, crate::calendar::feed,
+        crate::notifier::get_preferences, crate::notifier::put_preferences,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = []))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+/// The OpenAPI document as JSON.
+pub fn openapi_json() -> String {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".into())
+}
+
+/// The served programme, or 503 when none ever loaded.
+pub fn programme_or_503(state: &AppState) -> Result<Arc<Programme>, ApiError> {
+    state
+        .programme
+        .current()
+        .ok_or_else(|| ApiError::unavailable("no valid programme is loaded; see the server log"))
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let evidence_limit = state.settings.max_evidence_bytes + 64 * 1024;
+    let openapi = openapi_json();
+    Router::new()
+        .route("/healthz", get(system::healthz))
+        .route("/readyz", get(system::readyz))
+        .route("/metrics", get(crate::metrics::metrics))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    openapi.clone(),
+                )
+            }),
+        )
+        .route("/calendar/{file}", get(crate::calendar::feed))
+        .route("/api/v1/programme", get(system::programme))
+        .route("/api/v1/measures", get(measures::list))
+        .route("/api/v1/measures/{id}", get(measures::get))
+        .route("/api/v1/evaluations", get(evaluations::get))
+        .route("/api/v1/observations", post(observations::post))
+        .route(
+            "/api/v1/evidence",
+            post(evidence::upload).layer(DefaultBodyLimit::max(evidence_limit)),
+        )
+        .route(
+            "/api/v1/session",
+            post(session::login)
+                .get(session::whoami)
+                .delete(session::logout),
+        )
+        .route("/api/v1/users", get(admin::users).post(admin::add_user))
+        .route("/api/v1/audit-log", get(admin::audit_log))
+        .route("/api/v1/audit-log/verify", get(admin::verify))
+        .route(
+            "/api/v1/notifications/preferences",
+            get(crate::notifier::get_preferences).put(crate::notifier::put_preferences),
+        )
+        .fallback(|| async { ApiError::not_found("no such endpoint; see /api/v1/openapi.json") })
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::headers::metrics,
+        ))
+        .layer(axum::middleware::from_fn(crate::headers::security))
+        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .with_state(state)
+}

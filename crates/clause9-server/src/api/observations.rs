@@ -1,0 +1,143 @@
+//! `POST /api/v1/observations`: manual values, checked exactly as `clause9
+//! record` checks them (`clause9_core::record::check_manual`), by a caller
+//! whose role and person allow recording that measure.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use clause9_core::observation::{Evidence, Method, NewObservation, Observation};
+use clause9_core::period::Period;
+use clause9_core::record::{ManualEntry, check_manual};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::docs::ObservationDoc;
+use crate::api::evidence::vault_evidence;
+use crate::api::programme_or_503;
+use crate::auth::{Caller, may_record};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Values of one measure for one period.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewValues {
+    /// Measure id, e.g. `M-AW-01`.
+    pub measure: String,
+    /// Collection period, e.g. `2026-10`.
+    pub period: String,
+    /// Base measure id → value.
+    pub values: BTreeMap<String, f64>,
+    /// An `https://` link, or `sha256:HEX` of a file uploaded to `/api/v1/evidence`.
+    pub evidence: Option<String>,
+    /// Why a stored value is being corrected (required to correct one).
+    pub reason: Option<String>,
+}
+
+/// What was stored.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Recorded {
+    pub stored: Vec<ObservationDoc>,
+    /// Base measures whose value was already stored as given (nothing written).
+    pub unchanged: Vec<String>,
+}
+
+/// Records manual base values: 201 with the stored observations, 422 naming each problem.
+#[utoipa::path(post, path = "/api/v1/observations", tag = "observations", request_body = NewValues,
+    responses((status = 201, body = Recorded), (status = 200, description = "every value was already stored", body = Recorded),
+        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn post(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<NewValues>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let Json(body) = body.map_err(|e| {
+        ApiError::invalid(
+            "the body is not valid JSON for this endpoint",
+            vec![e.body_text()],
+        )
+    })?;
+    let programme = programme_or_503(&state)?;
+    may_record(&programme, &caller.user, &body.measure)?;
+    let period: Period = body
+        .period
+        .parse()
+        .map_err(|e| ApiError::invalid("the values were refused", vec![format!("period: {e}")]))?;
+    let evidence = match body.evidence.as_deref() {
+        None => Evidence::default(),
+        Some(link) if link.starts_with("https://") => Evidence {
+            url: Some(link.to_string()),
+            ..Evidence::default()
+        },
+        Some(link) => vault_evidence(&state, link).await?.ok_or_else(|| {
+            ApiError::invalid(
+                "the values were refused",
+                vec![format!(
+                    "evidence `{link}` is neither an https:// link nor sha256:HEX of an uploaded file"
+                )],
+            )
+        })?,
+    };
+    let values: Vec<(String, f64)> = body.values.into_iter().collect();
+    let now = state.now();
+    let today = now.to_zoned(programme.settings.timezone.clone()).date();
+    let entry = ManualEntry {
+        measure: &body.measure,
+        period,
+        values: &values,
+        has_evidence: !evidence.is_empty(),
+        today,
+    };
+    let measure = check_manual(&programme, &entry)
+        .map_err(|problems| ApiError::invalid("the values were refused", problems))?;
+    let current = state.store.current(Some(&measure.id), &[period]).await?;
+    let mut problems = Vec::new();
+    let mut unchanged = Vec::new();
+    let mut batch = Vec::new();
+    for (base, value) in &values {
+        let head: Option<&Observation> = current.iter().find(|o| &o.new.base == base);
+        if let Some(h) = head {
+            if h.new.value == Some(*value) {
+                unchanged.push(base.clone());
+                continue;
+            }
+            if body.reason.is_none() {
+                problems.push(format!(
+                    "`{base}` for {period} already has a value (observation #{}); to correct it, send a `reason`",
+                    h.id
+                ));
+                continue;
+            }
+        }
+        batch.push(NewObservation {
+            measure: measure.id.clone(),
+            base: base.clone(),
+            period,
+            value: Some(*value),
+            definition_version: measure.version,
+            recorded_by: caller.user.person.clone(),
+            recorded_at: now,
+            method: Method::Manual,
+            evidence: evidence.clone(),
+            provenance: Some(serde_json::json!({"via": "api", "user": caller.user.username})),
+            supersedes: head.map(|h| h.id),
+            reason: head.and(body.reason.clone()),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid("the values were refused", problems));
+    }
+    let stored = state.store.append(&batch).await?;
+    let status = if stored.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(serde_json::json!({ "stored": stored, "unchanged": unchanged })),
+    ))
+}

@@ -1,0 +1,20 @@
+//! clause9-server: the HTTP server (REST API, authentication, sessions,
+//! metrics, programme reloading, background jobs) and the secrets it shares
+//! with the command line. The only crate that knows HTTP.
+
+pub mod api;
+pub mod auth;
+pub mod calendar;
+pub mod error;
+pub mod headers;
+pub mod jobs;
+pub mod metrics;
+pub mod notifier;
+pub mod programme;
+pub mod secret;
+pub mod serve;
+pub mod state;
+
+pub use api::router;
+pub use serve::{ServeOptions, serve};
+pub use state::{AppState, Settings};

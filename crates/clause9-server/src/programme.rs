@@ -1,0 +1,163 @@
+//! The programme the server serves: read from DIR, reloaded when its files
+//! change. A broken edit keeps the last good programme and its errors are
+//! kept for the API and the log.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use clause9_core::{Programme, SourceFile};
+use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+
+/// The programme files of DIR: `clause9.toml` and `measures/**/*.toml`, sorted.
+pub fn read_files(dir: &Path) -> Result<(SourceFile, Vec<SourceFile>), String> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path)
+            .map(|text| SourceFile {
+                path: path.display().to_string(),
+                text,
+            })
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))
+    };
+    let settings = read(&dir.join("clause9.toml"))?;
+    let mut paths = Vec::new();
+    let measures = dir.join("measures");
+    if measures.is_dir() {
+        collect_toml(&measures, &mut paths)?;
+    }
+    paths.sort();
+    let files = paths.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
+    Ok((settings, files))
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The outcome of reading the files once.
+pub enum Reading {
+    Good {
+        programme: Box<Programme>,
+        digest: String,
+    },
+    Broken(Vec<String>),
+}
+
+/// Reads and validates DIR; `digest` is a SHA-256 over every file's path and text.
+pub fn read_programme(dir: &Path) -> Reading {
+    let (settings, measures) = match read_files(dir) {
+        Ok(files) => files,
+        Err(e) => return Reading::Broken(vec![e]),
+    };
+    let mut hasher = Sha256::new();
+    for f in std::iter::once(&settings).chain(&measures) {
+        hasher.update((f.path.len() as u64).to_be_bytes());
+        hasher.update(f.path.as_bytes());
+        hasher.update((f.text.len() as u64).to_be_bytes());
+        hasher.update(f.text.as_bytes());
+    }
+    match clause9_core::load(&settings, &measures) {
+        Ok(programme) => Reading::Good {
+            programme: Box::new(programme),
+            digest: hex::encode(hasher.finalize()),
+        },
+        Err(diagnostics) => Reading::Broken(diagnostics.iter().map(|d| d.to_string()).collect()),
+    }
+}
+
+/// What the server currently serves.
+#[derive(Clone, Default)]
+pub struct Loaded {
+    /// The last programme that loaded without errors.
+    pub programme: Option<Arc<Programme>>,
+    pub digest: Option<String>,
+    /// The errors of the latest reading, if it failed.
+    pub errors: Vec<String>,
+}
+
+/// The programme, shared by every request and swapped on reload.
+pub struct ProgrammeCell {
+    dir: PathBuf,
+    loaded: RwLock<Loaded>,
+    readings: watch::Sender<u64>,
+}
+
+/// Whether a reload changed what is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reloaded {
+    /// A new good programme (its digest).
+    Changed(String),
+    Unchanged,
+    /// The files are broken; the last good programme is kept.
+    Broken(Vec<String>),
+}
+
+impl ProgrammeCell {
+    /// Reads DIR once.
+    pub fn open(dir: &Path) -> ProgrammeCell {
+        let cell = ProgrammeCell {
+            dir: dir.to_path_buf(),
+            loaded: RwLock::new(Loaded::default()),
+            readings: watch::channel(0).0,
+        };
+        cell.reload();
+        cell
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Reads the files again: a good reading replaces the programme, a broken
+    /// one only records its errors.
+    pub fn reload(&self) -> Reloaded {
+        let outcome = match read_programme(&self.dir) {
+            Reading::Good { programme, digest } => {
+                let mut loaded = self.loaded.write().unwrap_or_else(|p| p.into_inner());
+                loaded.errors.clear();
+                if loaded.digest.as_deref() == Some(digest.as_str()) {
+                    Reloaded::Unchanged
+                } else {
+                    loaded.programme = Some(Arc::from(programme));
+                    loaded.digest = Some(digest.clone());
+                    Reloaded::Changed(digest)
+                }
+            }
+            Reading::Broken(errors) => {
+                let mut loaded = self.loaded.write().unwrap_or_else(|p| p.into_inner());
+                loaded.errors = errors.clone();
+                Reloaded::Broken(errors)
+            }
+        };
+        self.readings.send_modify(|n| *n += 1);
+        outcome
+    }
+
+    pub fn snapshot(&self) -> Loaded {
+        self.loaded
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn current(&self) -> Option<Arc<Programme>> {
+        self.snapshot().programme
+    }
+
+    /// Counts readings: changes each time the files were read again.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.readings.subscribe()
+    }
+}

@@ -1,0 +1,77 @@
+//! What every request handler shares: the store, the programme, the clock,
+//! settings and the request counters. Nothing here that another process
+//! would need: accounts, sessions, throttling and leases live in the store.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clause9_store::Store;
+use jiff::Timestamp;
+
+use crate::metrics::RequestMetrics;
+use crate::programme::ProgrammeCell;
+
+/// The time source; tests pass a fixed one.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// Settings that are not secrets.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark the session cookie `Secure` (turn off only for plain-HTTP tests).
+    pub secure_cookies: bool,
+    /// How long a session lasts.
+    pub session_hours: i64,
+    /// Failed sign-ins allowed per account, and per address, in the window.
+    pub max_failures_per_account: i64,
+    pub max_failures_per_address: i64,
+    pub failure_window_minutes: i64,
+    /// Largest evidence upload, in bytes.
+    pub max_evidence_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            secure_cookies: true,
+            session_hours: 8,
+            max_failures_per_account: 5,
+            max_failures_per_address: 20,
+            failure_window_minutes: 15,
+            max_evidence_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub programme: Arc<ProgrammeCell>,
+    pub clock: Clock,
+    pub settings: Arc<Settings>,
+    pub metrics: Arc<RequestMetrics>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        programme: Arc<ProgrammeCell>,
+        settings: Settings,
+    ) -> AppState {
+        AppState {
+            store,
+            programme,
+            clock: Arc::new(Timestamp::now),
+            settings: Arc::new(settings),
+            metrics: Arc::new(RequestMetrics::default()),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// The evidence vault: `DIR/.clause9/evidence/`.
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.programme.dir().join(".clause9").join("evidence")
+    }
+}

@@ -1,0 +1,52 @@
+//! API tests, in-process (`tower::ServiceExt::oneshot`): every case runs on
+//! SQLite, and on PostgreSQL when `CLAUSE9_TEST_POSTGRES_URL` is set.
+
+mod access;
+mod env;
+mod reads;
+mod writes;
+
+/// For each case, a module with a `sqlite` and a `postgres` test.
+macro_rules! cases {
+    ($($file:ident :: $case:ident),* $(,)?) => {$(
+        mod $case {
+            use crate::env::Env;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let env = Env::sqlite().await;
+                crate::$file::$case(&env).await;
+                env.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(env) = Env::postgres(stringify!($case)).await {
+                    crate::$file::$case(&env).await;
+                    env.finish().await;
+                }
+            }
+        }
+    )*};
+}
+
+cases!(
+    reads::health_and_security_headers_everywhere,
+    reads::measures_are_listed_in_pages_with_details_and_history,
+    reads::evaluations_match_the_engine,
+    reads::metrics_list_indicators_and_requests,
+    reads::calendar_lists_the_callers_due_dates,
+    writes::observations_are_recorded_and_checked,
+    writes::corrections_need_a_reason,
+    writes::evidence_is_uploaded_checked_and_linked,
+    writes::notification_preferences_are_per_person,
+    writes::the_notification_job_runs_in_one_process,
+    access::requests_without_credentials_get_401,
+    access::collectors_record_only_their_measures,
+    access::roles_that_may_not_record_get_403,
+    access::only_admins_manage_users,
+    access::only_admins_and_auditors_read_the_audit_log,
+    access::sessions_need_csrf_and_end_on_logout,
+    access::failed_sign_ins_are_throttled,
+    access::revoked_and_disabled_get_401,
+);
