@@ -128,6 +128,23 @@ pub(crate) fn check(e: &NewEvent) -> Result<String, StoreError> {
     format_timestamp(e.recorded_at).map_err(StoreError::Invalid)
 }
 
+/// The audit-log entry of a stored workflow event: kind `workflow.<event>`,
+/// subject the record's stream (`nc/NC-0001`, `audit/AUD-0001`, `review/MR-0001`).
+pub(crate) fn audit_entry(e: &StoredEvent) -> crate::audit::NewAuditEntry {
+    crate::audit::NewAuditEntry {
+        at: e.recorded_at,
+        actor: e.recorded_by.clone(),
+        kind: format!("workflow.{}", e.event),
+        subject: e.stream.clone(),
+        details: serde_json::json!({
+            "event_id": e.id,
+            "seq": e.seq,
+            "reason": e.reason,
+            "payload": e.payload,
+        }),
+    }
+}
+
 /// Implements `WorkflowStore` for a store with `pool` and `redactor`.
 macro_rules! impl_workflow {
     ($store:ident, $db:ty, begin: $begin:literal) => {
@@ -209,6 +226,9 @@ macro_rules! impl_workflow {
                         Err(err) => return Err(db(err)),
                     }
                 }
+                // every workflow change is in the audit log, committed with it
+                let entries: Vec<_> = stored.iter().map($crate::workflow::audit_entry).collect();
+                Self::append_audit(&mut tx, &self.redactor, &entries).await?;
                 tx.commit().await.map_err(db)?;
                 // read back so timestamps are exactly as stored (microseconds)
                 for s in &mut stored {

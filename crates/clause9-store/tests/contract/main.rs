@@ -55,6 +55,7 @@ contract!(
     workflow::once_keys_happen_once,
     workflow::database_refuses_event_changes,
     workflow::concurrent_appends_one_wins,
+    workflow::workflow_changes_are_in_the_audit_log,
     audit::observations_are_logged_in_the_same_transaction,
     audit::listing_filters_and_pages,
     audit::the_database_refuses_changes_to_the_log,

@@ -182,3 +182,46 @@ pub async fn concurrent_appends_one_wins(f: &Fixture) {
         2
     );
 }
+
+pub async fn workflow_changes_are_in_the_audit_log(f: &Fixture) {
+    let store = f.open().await;
+    let entries = |store: std::sync::Arc<dyn clause9_store::Store>| async move {
+        store
+            .audit()
+            .entries(&clause9_store::audit::AuditQuery::default())
+            .await
+            .unwrap()
+    };
+    let before = entries(store.clone()).await.len();
+    stored(
+        store
+            .workflow()
+            .append_events(&[
+                ev("nc/NC-0001", 1, "raised", None),
+                ev("nc/NC-0001", 2, "corrected", None),
+            ])
+            .await
+            .unwrap(),
+    );
+    let log = entries(store.clone()).await;
+    assert_eq!(log.len(), before + 2);
+    let last = &log[log.len() - 1];
+    assert_eq!(last.kind, "workflow.corrected");
+    assert_eq!(last.subject, "nc/NC-0001");
+    assert_eq!(last.actor, "alex");
+    assert_eq!(last.details["reason"], "because");
+    assert_eq!(last.details["seq"], 2);
+    // a refused append (a fork of the stream) writes nothing to the log either
+    let refused = store
+        .workflow()
+        .append_events(&[ev("nc/NC-0001", 2, "closed", None)])
+        .await
+        .unwrap();
+    assert!(
+        matches!(refused, Appended::StreamChanged { .. }),
+        "{refused:?}"
+    );
+    assert_eq!(entries(store.clone()).await.len(), before + 2);
+    let report = store.audit().verify().await.unwrap();
+    assert!(report.problem.is_none(), "{report:?}");
+}
