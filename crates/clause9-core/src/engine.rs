@@ -137,6 +137,7 @@ pub fn evaluate_measure(
         derived,
         diagnostics,
         collection_periods: plan.periods,
+        analysis: None,
     }
 }
 

@@ -1,0 +1,1 @@
+//! clause9-report: performance reports.
