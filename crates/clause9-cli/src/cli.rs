@@ -93,6 +93,19 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// One measure's trend, control chart, forecast and data quality: clause9 analyse [DIR] MEASURE
+    Analyse {
+        /// [DIR] MEASURE
+        #[arg(required = true, num_args = 1..=2)]
+        args: Vec<String>,
+        /// Analyse up to this period; default: the current month
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// What is due, collected, missing and overdue, grouped by collector
     Status {
         #[arg(default_value = ".")]

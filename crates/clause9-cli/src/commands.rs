@@ -1,5 +1,6 @@
 //! One module per command; `run` dispatches.
 
+pub mod analyse;
 mod collect;
 mod evaluate;
 mod history;
@@ -58,6 +59,12 @@ pub async fn run(command: Command) -> CliResult {
             format,
             store,
         } => evaluate::run(&dir, period.as_deref(), format, &store).await,
+        Command::Analyse {
+            args,
+            period,
+            format,
+            store,
+        } => analyse::run(&args, period.as_deref(), format, &store).await,
         Command::Status {
             dir,
             period,

@@ -19,11 +19,12 @@ pub async fn run(
     let programme = load_programme(dir)?;
     let period = period_or_current(&programme, period)?;
     let store = open_store(dir, store_args).await?;
-    let observations = current_for(&programme, store.as_ref(), period).await?;
-    let evaluation = evaluate(&programme, &observations, period);
     if format == Format::Json {
+        let evaluation = super::analyse::analysed(&programme, store.as_ref(), period).await?;
         return Ok(output::json(&evaluation)?);
     }
+    let observations = current_for(&programme, store.as_ref(), period).await?;
+    let evaluation = evaluate(&programme, &observations, period);
 
     say(format!(
         "{} — {}",
