@@ -13,6 +13,7 @@
 
 mod error;
 mod postgres;
+mod reports;
 mod rows;
 mod shared;
 mod sql;
@@ -26,6 +27,7 @@ use clause9_core::period::Period;
 
 pub use error::StoreError;
 pub use postgres::{CONNECT_TIMEOUT, PostgresStore, open_postgres, open_postgres_with};
+pub use reports::{IssuedReport, NewIssuedReport, ReportArchive};
 pub use sqlite::{BUSY_TIMEOUT, SqliteStore, open_sqlite};
 
 /// Where observations are kept.
@@ -58,6 +60,9 @@ pub trait Store: Send + Sync {
 
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
+
+    /// The archive of issued reports in the same database.
+    fn reports(&self) -> &dyn ReportArchive;
 }
 
 /// Opens the store at `url`: `postgres://…` or `postgresql://…` for

@@ -197,6 +197,10 @@ macro_rules! impl_store {
             fn backend(&self) -> &'static str {
                 $name
             }
+
+            fn reports(&self) -> &dyn $crate::ReportArchive {
+                self
+            }
         }
     };
 }

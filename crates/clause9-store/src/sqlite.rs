@@ -17,6 +17,8 @@ use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
 
+crate::reports::impl_report_archive!(SqliteStore);
+
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 
 /// How long a writer waits for another one to finish before giving up.
@@ -79,10 +81,14 @@ pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
             ))
         })?;
     let redactor = Redactor::default();
-    // Two processes opening a new file at once may race on the first
-    // migration; the loser finds it applied when it tries again.
-    if MIGRATOR.run(&pool).await.is_err() {
-        MIGRATOR.run(&pool).await.map_err(|e| redactor.migrate(e))?;
+    // Two processes opening a new file at once may race on a migration; the
+    // loser finds it applied when it tries again (once per migration at most).
+    let mut attempts = MIGRATOR.iter().count() + 1;
+    while let Err(e) = MIGRATOR.run(&pool).await {
+        attempts -= 1;
+        if attempts == 0 {
+            return Err(redactor.migrate(e));
+        }
     }
     Ok(SqliteStore {
         pool,

@@ -6,6 +6,7 @@ mod fixture;
 mod integrity;
 mod opening;
 mod reads;
+mod reports;
 
 /// For each case, a module with a `sqlite` and a `postgres` test.
 macro_rules! contract {
@@ -47,4 +48,7 @@ contract!(
     integrity::concurrent_corrections_one_wins,
     integrity::lost_race_is_a_conflict,
     integrity::opposite_batches_conflict_without_deadlock,
+    reports::reports_round_trip_and_lookup,
+    reports::reports_bad_input_is_refused,
+    reports::reports_are_append_only_in_the_database,
 );
