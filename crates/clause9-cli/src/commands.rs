@@ -7,6 +7,7 @@ mod history;
 mod import;
 mod init;
 pub mod record;
+mod report;
 mod status;
 mod validate;
 
@@ -65,6 +66,31 @@ pub async fn run(command: Command) -> CliResult {
             format,
             store,
         } => analyse::run(&args, period.as_deref(), format, &store).await,
+        Command::Report {
+            dir,
+            period,
+            audience,
+            format,
+            output,
+            by,
+            store,
+        } => {
+            report::run(report::ReportArgs {
+                dir: &dir,
+                period: period.as_deref(),
+                audience: audience.as_deref(),
+                format: format.into(),
+                output: output.as_deref(),
+                by: by.as_deref(),
+                store: &store,
+            })
+            .await
+        }
+        Command::Reports {
+            args,
+            format,
+            store,
+        } => report::reports(&args, format == crate::cli::Format::Json, &store).await,
         Command::Status {
             dir,
             period,
