@@ -221,3 +221,38 @@ fn rollups_follow_status_and_trend() {
         "deteriorating"
     );
 }
+
+#[test]
+fn forecast_says_met_and_gives_an_interval() {
+    use clause9_core::analysis::{Line, forecast};
+    use clause9_core::measure::Direction;
+    let periods: Vec<Period> = ["2026-01", "2026-02", "2026-03", "2026-04"]
+        .iter()
+        .map(|p| p.parse().unwrap())
+        .collect();
+    // y = 10 + 2x through the mean point (1.5, 13); the target 20 is reached at x = 5
+    let line = Line {
+        periods: &periods,
+        last_x: 3,
+        last_value: 16.0,
+        mean_x: 1.5,
+        mean_y: 13.0,
+        slope: 2.0,
+        slope_ci95: [1.0, 3.5],
+    };
+    let f = forecast(Some(&line), 20.0, Direction::HigherIsBetter);
+    assert_eq!(f.outlook, Outlook::WillReach);
+    assert_eq!(f.reaches_target.unwrap().to_string(), "2026-06");
+    let [early, late] = f.interval.unwrap();
+    // fast end: x = 1.5 + 7/3.5 = 3.5 → 2026-05; slow end: x = 1.5 + 7 = 8.5 → 2026-10
+    assert_eq!(early.unwrap().to_string(), "2026-05");
+    assert_eq!(late.unwrap().to_string(), "2026-10");
+    let met = forecast(Some(&line), 15.0, Direction::HigherIsBetter);
+    assert_eq!(met.outlook, Outlook::Met);
+    let away = forecast(Some(&line), 5.0, Direction::LowerIsBetter);
+    assert_eq!(away.outlook, Outlook::WillNotReach);
+    assert_eq!(
+        forecast(None, 5.0, Direction::LowerIsBetter).outlook,
+        Outlook::Unknown
+    );
+}

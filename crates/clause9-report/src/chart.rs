@@ -175,12 +175,18 @@ fn bar(s: &MeasureSection, font: &str) -> Option<String> {
 fn gauge(s: &MeasureSection, font: &str) -> Option<String> {
     let v = s.value? as f32;
     let (lo, hi) = y_range(s);
-    let series = Series::new(s.name.clone(), vec![v]);
+    let series = Series::new(String::new(), vec![v]);
     let mut c = GaugeChart::new(vec![series]);
-    c.base.title.text = title(s);
+    // a gauge is small: its title is the id and unit, the caption names it
+    c.base.title.text = if s.unit.is_empty() {
+        s.id.clone()
+    } else {
+        format!("{} ({})", s.id, s.unit)
+    };
     c.base.font_family = font.to_string();
     c.base.width = 320.0;
     c.base.height = 260.0;
+    c.base.legend.show = Some(false);
     c.min = lo;
     c.max = hi;
     let green = s.green as f32;

@@ -91,6 +91,23 @@ fn summary(o: &mut String, r: &Report) {
         );
     }
     o.push_str("</table>\n");
+    for (heading, rows) in crate::text::rollup_rows(r) {
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            o,
+            "<table class=\"rollup\"><tr><th>{heading}</th><th class=\"n\">green</th><th class=\"n\">amber</th><th class=\"n\">red</th><th class=\"n\">no data</th><th class=\"n\">deteriorating</th></tr>"
+        );
+        for row in rows {
+            let _ = write!(o, "<tr><td>{}</td>", esc(&row[0]));
+            for c in &row[1..] {
+                let _ = write!(o, "<td class=\"n\">{c}</td>");
+            }
+            o.push_str("</tr>");
+        }
+        o.push_str("</table>\n");
+    }
     let since = r
         .previous_period
         .map_or("the previous period".to_string(), |p| p.to_string());

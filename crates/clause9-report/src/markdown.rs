@@ -62,6 +62,19 @@ fn summary(o: &mut String, r: &Report) {
         }
         let _ = writeln!(o);
     }
+    for (heading, rows) in crate::text::rollup_rows(r) {
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "| {heading} | green | amber | red | no data | deteriorating |\n|---|---:|---:|---:|---:|---:|"
+        );
+        for row in rows {
+            let _ = writeln!(o, "| {} |", row.map(|c| cell(&c)).join(" | "));
+        }
+        let _ = writeln!(o);
+    }
     let _ = writeln!(
         o,
         "### Changes since {}\n",

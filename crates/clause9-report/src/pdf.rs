@@ -107,6 +107,18 @@ pub fn source(r: &Report) -> String {
         })
         .collect();
     table(&mut o, &["objective", "title", "on track", "why"], &rows);
+    heading(&mut o, 3, "By kind, Annex A theme, control, area and owner");
+    for (label, rows) in crate::text::rollup_rows(r) {
+        if rows.is_empty() {
+            continue;
+        }
+        let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.to_vec()).collect();
+        table(
+            &mut o,
+            &[label, "green", "amber", "red", "no data", "deteriorating"],
+            &rows,
+        );
+    }
     heading(
         &mut o,
         3,
@@ -252,8 +264,9 @@ fn measure(o: &mut String, m: &MeasureSection) {
         Some(svg) => {
             let _ = writeln!(
                 o,
-                "#figure(image(bytes({}), format: \"svg\", width: 100%, alt: {}), caption: {})",
+                "#figure(image(bytes({}), format: \"svg\", width: {}, alt: {}), caption: {})",
                 s(svg),
+                if m.chart == "gauge" { "45%" } else { "100%" },
                 s(&c.alt),
                 s(&c.alt)
             );

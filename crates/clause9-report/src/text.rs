@@ -72,3 +72,39 @@ pub fn rule(rule: &str) -> &'static str {
         _ => "signal",
     }
 }
+
+/// The roll-up tables of the summary: (heading, rows of label and counts).
+pub fn rollup_rows(r: &crate::model::Report) -> Vec<(&'static str, Vec<[String; 6]>)> {
+    use clause9_core::analysis::Group;
+    let rows = |groups: &[Group], label: &dyn Fn(&Group) -> String| -> Vec<[String; 6]> {
+        groups
+            .iter()
+            .map(|g| {
+                let c = &g.counts;
+                [
+                    label(g),
+                    c.green.to_string(),
+                    c.amber.to_string(),
+                    c.red.to_string(),
+                    c.no_data.to_string(),
+                    c.deteriorating.to_string(),
+                ]
+            })
+            .collect()
+    };
+    let titled = |g: &Group| {
+        if g.title.is_empty() || g.title == g.key {
+            g.key.clone()
+        } else {
+            format!("{} {}", g.key, g.title)
+        }
+    };
+    let plain = |g: &Group| g.title.clone();
+    vec![
+        ("kind", rows(&r.rollups.kinds, &plain)),
+        ("Annex A theme", rows(&r.rollups.themes, &plain)),
+        ("control", rows(&r.rollups.controls, &titled)),
+        ("area", rows(&r.rollups.areas, &plain)),
+        ("owner", rows(&r.rollups.owners, &plain)),
+    ]
+}

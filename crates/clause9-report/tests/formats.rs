@@ -78,6 +78,21 @@ fn html_is_self_contained_and_complete() {
         .map(|td| td.text().collect::<String>().parse().unwrap())
         .collect();
     assert_eq!(counts[..4].iter().sum::<usize>(), 5);
+    // roll-ups by kind, theme, control, area and owner each cover every measure
+    let rollups: Vec<_> = doc.select(&sel("table.rollup")).collect();
+    assert_eq!(rollups.len(), 5);
+    let kinds: usize = rollups[0]
+        .select(&sel("tr"))
+        .skip(1)
+        .map(|tr| {
+            tr.select(&sel("td"))
+                .skip(1)
+                .take(4)
+                .map(|td| td.text().collect::<String>().parse::<usize>().unwrap())
+                .sum::<usize>()
+        })
+        .sum();
+    assert_eq!(kinds, 5);
     // nothing is fetched from elsewhere
     for bad in [
         "<script",
