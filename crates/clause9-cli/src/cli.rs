@@ -29,6 +29,16 @@ pub enum Format {
     Json,
 }
 
+/// The formats of `clause9 report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Pdf,
+    Md,
+    Xlsx,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a starter programme (or, with --library, the full measure library)
@@ -101,6 +111,50 @@ pub enum Command {
         /// Period such as 2026-10, 2026-Q4, 2026-H2, 2026 or 2026-W44; default: the current month
         #[arg(long)]
         period: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// One measure's trend, control chart, forecast and data quality: clause9 analyse [DIR] MEASURE
+    Analyse {
+        /// [DIR] MEASURE
+        #[arg(required = true, num_args = 1..=2)]
+        args: Vec<String>,
+        /// Analyse up to this period; default: the current month
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Issue a performance report (HTML, PDF, Markdown, XLSX or JSON) and archive its SHA-256
+    Report {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Period such as 2026-10 or 2026-Q4; default: the current month
+        #[arg(long)]
+        period: Option<String>,
+        /// Keep the measures whose information customers include this group or person
+        #[arg(long)]
+        audience: Option<String>,
+        #[arg(long, value_enum)]
+        format: ReportFormat,
+        /// Output file; default: report-PERIOD[-AUDIENCE].EXT in the current directory
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// The person issuing it (a person id); default: $CLAUSE9_PERSON, else the local account
+        #[arg(long, env = "CLAUSE9_PERSON")]
+        by: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List issued reports: clause9 reports [DIR]; check a file: clause9 reports verify [DIR] FILE
+    Reports {
+        /// [DIR]  or  verify [DIR] FILE
+        #[arg(num_args = 0..=3)]
+        args: Vec<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         #[command(flatten)]

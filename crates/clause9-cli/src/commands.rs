@@ -1,5 +1,6 @@
 //! One module per command; `run` dispatches.
 
+pub mod analyse;
 mod audit_log;
 mod collect;
 mod demo;
@@ -9,6 +10,7 @@ mod import;
 mod init;
 pub mod record;
 mod register;
+mod report;
 mod serve;
 mod status;
 mod user;
@@ -69,6 +71,37 @@ pub async fn run(command: Command) -> CliResult {
             format,
             store,
         } => evaluate::run(&dir, period.as_deref(), format, &store).await,
+        Command::Analyse {
+            args,
+            period,
+            format,
+            store,
+        } => analyse::run(&args, period.as_deref(), format, &store).await,
+        Command::Report {
+            dir,
+            period,
+            audience,
+            format,
+            output,
+            by,
+            store,
+        } => {
+            report::run(report::ReportArgs {
+                dir: &dir,
+                period: period.as_deref(),
+                audience: audience.as_deref(),
+                format: format.into(),
+                output: output.as_deref(),
+                by: by.as_deref(),
+                store: &store,
+            })
+            .await
+        }
+        Command::Reports {
+            args,
+            format,
+            store,
+        } => report::reports(&args, format == crate::cli::Format::Json, &store).await,
         Command::Status {
             dir,
             period,

@@ -120,6 +120,7 @@ pub fn evaluate_measure(
         derived,
         diagnostics,
         collection_periods: plan.periods,
+        analysis: None,
     }
 }
 

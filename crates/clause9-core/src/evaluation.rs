@@ -54,6 +54,8 @@ pub struct MeasureEvaluation {
     pub diagnostics: Vec<String>,
     /// The collection periods whose values were combined.
     pub collection_periods: Vec<Period>,
+    /// Trend, control chart, forecast and data quality, when analysed.
+    pub analysis: Option<crate::analysis::Analysis>,
 }
 
 /// Whole numbers print without a fraction (`34`, not `34.0`).
@@ -84,7 +86,7 @@ impl Serialize for Values<'_> {
 
 impl Serialize for MeasureEvaluation {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("MeasureEvaluation", 11)?;
+        let mut st = s.serialize_struct("MeasureEvaluation", 12)?;
         st.serialize_field("id", &self.id)?;
         st.serialize_field("name", &self.name)?;
         st.serialize_field("kind", self.kind.as_str())?;
@@ -96,6 +98,9 @@ impl Serialize for MeasureEvaluation {
         st.serialize_field("derived", &Values(&self.derived))?;
         st.serialize_field("diagnostics", &self.diagnostics)?;
         st.serialize_field("collection_periods", &self.collection_periods)?;
+        if let Some(analysis) = &self.analysis {
+            st.serialize_field("analysis", analysis)?;
+        }
         st.end()
     }
 }

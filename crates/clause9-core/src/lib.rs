@@ -1,6 +1,7 @@
 //! clause9-core: the programme model, periods, the formula language and the
 //! evaluation engine. Pure code: no IO, no async, no clock reads.
 
+pub mod analysis;
 pub mod audit;
 pub mod controls;
 pub mod diagnostic;

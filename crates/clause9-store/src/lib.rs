@@ -17,6 +17,7 @@ mod error;
 pub mod jobs;
 pub mod notifications;
 mod postgres;
+mod reports;
 mod rows;
 mod shared;
 mod sql;
@@ -31,6 +32,7 @@ use clause9_core::period::Period;
 
 pub use error::StoreError;
 pub use postgres::{CONNECT_TIMEOUT, PostgresStore, open_postgres, open_postgres_with};
+pub use reports::{IssuedReport, NewIssuedReport, ReportArchive};
 pub use sqlite::{BUSY_TIMEOUT, SqliteStore, open_sqlite};
 pub use workflow::{Appended, NewEvent, StoredEvent, WorkflowStore};
 
@@ -79,6 +81,8 @@ pub trait Store: Send + Sync {
 
     /// Notification preferences and notices already sent.
     fn notifications(&self) -> &dyn notifications::Notifications;
+    /// The archive of issued reports in the same database.
+    fn reports(&self) -> &dyn ReportArchive;
 }
 
 /// Opens the store at `url`: `postgres://…` or `postgresql://…` for

@@ -19,6 +19,8 @@ use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
 
+crate::reports::impl_report_archive!(PostgresStore);
+
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// How long to wait for a connection (for instance while the server starts).

@@ -220,6 +220,10 @@ macro_rules! impl_store {
             fn notifications(&self) -> &dyn crate::notifications::Notifications {
                 self
             }
+
+            fn reports(&self) -> &dyn $crate::ReportArchive {
+                self
+            }
         }
     };
 }

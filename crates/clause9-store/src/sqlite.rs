@@ -21,6 +21,8 @@ use crate::rows::{self, Encoded, RawRow};
 use crate::shared::{check_superseded, impl_store, lock_keys};
 use crate::sql;
 
+crate::reports::impl_report_archive!(SqliteStore);
+
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 
 /// How long a writer waits for another one to finish before giving up.

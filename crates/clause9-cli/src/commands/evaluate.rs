@@ -33,6 +33,7 @@ pub async fn run(
         eprintln!("{line}");
     }
     if format == Format::Json {
+        let evaluation = super::analyse::analysed(&programme, store.as_ref(), period).await?;
         return Ok(output::json(&evaluation)?);
     }
 

@@ -302,6 +302,7 @@ fn red_indicators_raise_once_per_collection_period() {
                 derived: vec![],
                 diagnostics: vec![],
                 collection_periods: vec![],
+                analysis: None,
             })
             .collect(),
     };

@@ -8,6 +8,7 @@ mod fixture;
 mod integrity;
 mod opening;
 mod reads;
+mod reports;
 mod workflow;
 
 /// For each case, a module with a `sqlite` and a `postgres` test.
@@ -70,4 +71,7 @@ contract!(
     accounts::login_failures_are_counted_per_key,
     accounts::one_process_holds_a_job_lease,
     accounts::notification_preferences_and_claims,
+    reports::reports_round_trip_and_lookup,
+    reports::reports_bad_input_is_refused,
+    reports::reports_are_append_only_in_the_database,
 );

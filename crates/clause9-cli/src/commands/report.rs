@@ -1,0 +1,209 @@
+//! `clause9 report [DIR] --period P [--audience X] --format F [-o FILE]`:
+//! issues a performance report and archives its SHA-256 in the store;
+//! `clause9 reports [DIR]` lists issued reports and `clause9 reports verify
+//! [DIR] FILE` says whether a file is an unaltered issued report.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clause9_core::engine::{Values, evaluate};
+use clause9_core::schedule::{CollectionState, collection_status};
+use clause9_report::{Format, Input, Report, render, sha256};
+use clause9_store::NewIssuedReport;
+
+use super::analyse::{analysed, histories};
+use super::record::recorder;
+use crate::cli::{ReportFormat, StoreArgs};
+use crate::context::{load_programme, open_store, period_or_current, split_dir, today};
+use crate::error::{CliError, CliResult};
+use crate::output::{self, Cell, say};
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Html => Format::Html,
+            ReportFormat::Pdf => Format::Pdf,
+            ReportFormat::Md => Format::Markdown,
+            ReportFormat::Xlsx => Format::Xlsx,
+            ReportFormat::Json => Format::Json,
+        }
+    }
+}
+
+pub struct ReportArgs<'a> {
+    pub dir: &'a Path,
+    pub period: Option<&'a str>,
+    pub audience: Option<&'a str>,
+    pub format: Format,
+    pub output: Option<&'a Path>,
+    pub by: Option<&'a str>,
+    pub store: &'a StoreArgs,
+}
+
+pub async fn run(args: ReportArgs<'_>) -> CliResult {
+    let programme = load_programme(args.dir)?;
+    let settings = &programme.settings;
+    if let Some(a) = args.audience
+        && !settings.people.contains_key(a)
+        && !settings.groups.contains_key(a)
+    {
+        return Err(CliError::invalid(format!(
+            "--audience: `{a}` is neither a person nor a group of this programme (see [people] and [groups] in clause9.toml)"
+        )));
+    }
+    let issued_by = recorder(&programme, args.by)?;
+    let period = period_or_current(&programme, args.period)?;
+    let store = open_store(args.dir, args.store).await?;
+    let evaluation = analysed(&programme, store.as_ref(), period).await?;
+    let history = histories(&programme, store.as_ref()).await?;
+    let current: Vec<_> = history.iter().filter(|o| o.is_current()).cloned().collect();
+    let previous = evaluate(&programme, &current, period.prev());
+    let values = Values::new(&current);
+    let overdue: Vec<_> = collection_status(&programme, &values, period, today(&programme))
+        .into_iter()
+        .filter(|c| c.state == CollectionState::Overdue)
+        .collect();
+    let now = jiff::Timestamp::now();
+    let report = Report::build(&Input {
+        programme: &programme,
+        evaluation: &evaluation,
+        previous: Some(&previous),
+        observations: &current,
+        overdue: &overdue,
+        audience: args.audience,
+        generated_at: now,
+    });
+    let bytes = render(&report, args.format).map_err(|e| anyhow::anyhow!(e))?;
+    let path: PathBuf = match args.output {
+        Some(p) => p.to_path_buf(),
+        None => PathBuf::from(format!(
+            "report-{period}{}.{}",
+            args.audience.map_or(String::new(), |a| format!("-{a}")),
+            args.format.extension()
+        )),
+    };
+    std::fs::write(&path, &bytes).with_context(|| {
+        format!(
+            "cannot write {}; check the path and its permissions",
+            path.display()
+        )
+    })?;
+    let hash = sha256(&bytes);
+    let file_name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let issued = store
+        .reports()
+        .archive(&NewIssuedReport {
+            sha256: hash.clone(),
+            period: period.to_string(),
+            audience: args.audience.map(str::to_string),
+            format: args.format.as_str().to_string(),
+            issued_at: now,
+            issued_by,
+            file_name,
+            size: bytes.len() as u64,
+        })
+        .await?;
+    eprintln!(
+        "wrote {} ({} bytes, sha256 {hash}); archived as issued report #{}",
+        path.display(),
+        bytes.len(),
+        issued.id
+    );
+    Ok(())
+}
+
+/// `clause9 reports [DIR]` or `clause9 reports verify [DIR] FILE`.
+pub async fn reports(args: &[String], json: bool, store_args: &StoreArgs) -> CliResult {
+    if args.first().is_some_and(|a| a == "verify") {
+        let rest = &args[1..];
+        if rest.is_empty() || rest.len() > 2 {
+            return Err(CliError::invalid(
+                "usage: clause9 reports verify [DIR] FILE",
+            ));
+        }
+        let (dir, file) = split_dir(rest, 1);
+        return verify(&dir, Path::new(&file[0]), json, store_args).await;
+    }
+    if args.len() > 1 {
+        return Err(CliError::invalid(
+            "usage: clause9 reports [DIR]  or  clause9 reports verify [DIR] FILE",
+        ));
+    }
+    let dir = args
+        .first()
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    load_programme(&dir)?;
+    let store = open_store(&dir, store_args).await?;
+    let issued = store.reports().issued().await?;
+    if json {
+        return Ok(output::json(&issued)?);
+    }
+    if issued.is_empty() {
+        say("no reports issued yet (issue one with `clause9 report --period P --format pdf`)");
+        return Ok(());
+    }
+    let rows = issued
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::from(format!("#{}", r.id)),
+                Cell::from(r.new.issued_at.strftime("%Y-%m-%d %H:%M UTC").to_string()),
+                Cell::from(r.new.period.clone()),
+                Cell::from(r.new.format.clone()),
+                Cell::from(r.new.audience.clone().unwrap_or_else(|| "everyone".into())),
+                Cell::from(r.new.issued_by.clone()),
+                Cell::from(r.new.file_name.clone()),
+                Cell::from(r.new.sha256[..16].to_string()),
+            ]
+        })
+        .collect();
+    output::table(
+        &[
+            "id", "issued", "period", "format", "audience", "by", "file", "sha256",
+        ],
+        rows,
+    );
+    Ok(())
+}
+
+async fn verify(dir: &Path, file: &Path, json: bool, store_args: &StoreArgs) -> CliResult {
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::invalid(format!("{}: cannot read: {e}", file.display())))?;
+    let hash = sha256(&bytes);
+    load_programme(dir)?;
+    let store = open_store(dir, store_args).await?;
+    let found = store.reports().issued_with_sha256(&hash).await?;
+    if json {
+        output::json(
+            &serde_json::json!({ "file": file.display().to_string(), "sha256": hash, "issued": found }),
+        )?;
+    }
+    match found.first() {
+        Some(r) => {
+            if !json {
+                say(format!(
+                    "{} is an unaltered issued report: #{} for {} ({}{}), issued {} by {} as {}",
+                    file.display(),
+                    r.id,
+                    r.new.period,
+                    r.new.format,
+                    r.new
+                        .audience
+                        .as_ref()
+                        .map_or(String::new(), |a| format!(", audience {a}")),
+                    r.new.issued_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    r.new.issued_by,
+                    r.new.file_name
+                ));
+            }
+            Ok(())
+        }
+        None => Err(CliError::Failed(anyhow::anyhow!(
+            "{} is not an issued report: no report with sha256 {hash} was issued from this store; it was altered or never issued",
+            file.display()
+        ))),
+    }
+}
