@@ -48,9 +48,11 @@ struct Table {
     files: Vec<FileRead>,
 }
 
-/// The tables of one `files` source.
+/// The tables of one `files` source; a table that could not be prepared
+/// keeps its reason, reported to the queries that name it.
 pub struct Prepared {
     tables: Vec<Table>,
+    broken: Vec<(String, Failure)>,
 }
 
 /// Hashes every file of every declared table and works out the tables' columns.
@@ -62,8 +64,27 @@ pub async fn prepare(dir: &Path, source: &Source) -> Result<Prepared, Failure> {
         return Err(Failure::Files("not a files source".into()));
     };
     let ctx = SessionContext::new();
-    let mut out = Vec::new();
+    let mut out = Prepared {
+        tables: Vec::new(),
+        broken: Vec::new(),
+    };
     for (name, pattern) in tables {
+        match prepare_table(&ctx, dir, name, pattern, columns).await {
+            Ok(t) => out.tables.push(t),
+            Err(f) => out.broken.push((name.clone(), f)),
+        }
+    }
+    Ok(out)
+}
+
+async fn prepare_table(
+    ctx: &SessionContext,
+    dir: &Path,
+    name: &str,
+    pattern: &str,
+    columns: &BTreeMap<String, ColumnType>,
+) -> Result<Table, Failure> {
+    {
         let in_table = |f: Failure| match f {
             Failure::Files(m) => Failure::Files(format!("table `{name}`: {m}")),
             other => other,
@@ -93,17 +114,16 @@ pub async fn prepare(dir: &Path, source: &Source) -> Result<Prepared, Failure> {
                     .map_err(|e| Failure::Files(e.to_string()))?
                     .map_err(in_table)?
             }
-            _ => listing(&ctx, &paths, format, gz, columns)
+            _ => listing(ctx, &paths, format, gz, columns)
                 .await
                 .map_err(in_table)?,
         };
-        out.push(Table {
-            name: name.clone(),
+        Ok(Table {
+            name: name.to_string(),
             provider,
             files: hashed,
-        });
+        })
     }
-    Ok(Prepared { tables: out })
 }
 
 /// Every file of a table must have the same format and compression.
@@ -255,6 +275,11 @@ pub async fn run(
     memory_mb: u64,
 ) -> Result<Outcome, Failure> {
     check_query(query)?;
+    for (name, failure) in &prepared.broken {
+        if names_table(query, name) {
+            return Err(failure.clone());
+        }
+    }
     let runtime = RuntimeEnvBuilder::new()
         .with_memory_limit(
             usize::try_from(memory_mb).unwrap_or(usize::MAX / 2) << 20,
@@ -309,6 +334,15 @@ pub async fn run(
         files,
         rows_scanned: rows_scanned(plan.as_ref()),
     })
+}
+
+/// Does the query text mention `table` as a word (outside nothing cleverer)?
+fn names_table(query: &str, table: &str) -> bool {
+    let q = query.to_ascii_lowercase();
+    let t = table.to_ascii_lowercase();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    q.match_indices(&t)
+        .any(|(i, _)| !word(q[..i].chars().next_back()) && !word(q[i + t.len()..].chars().next()))
 }
 
 /// Refuses anything but one query statement, and unknown parameters.
