@@ -31,7 +31,7 @@ SELECT event_id, event_time,
   CASE WHEN r4 < 0.80 THEN 'resolved' WHEN r4 < 0.90 THEN 'false_positive' ELSE 'open' END AS status,
   event_time + to_microseconds(CAST(r5 * 3600e6 AS BIGINT)) AS detected_at,
   CASE WHEN r4 < 0.90 THEN event_time + to_microseconds(CAST(r5 * 3600e6 AS BIGINT))
-       + to_microseconds(CAST((r4 * 10 + r5 * 5) * 86400e6 / 9 AS BIGINT)) END AS resolved_at
+       + to_microseconds(CAST((r4 * 10 + r5 * 5) * 86400e6 / 1.2 AS BIGINT)) END AS resolved_at
 FROM base ORDER BY event_id
 """)
 print(f"generated {rows} events in {time.time() - t0:.1f} s")

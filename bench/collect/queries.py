@@ -33,6 +33,7 @@ for m in range(first, last + 1):
     end = f"2026-01-01 00:00:00+00" if m == 12 else f"2025-{m + 1:02d}-01 00:00:00+00"
     for name, q in queries.items():
         q = q.replace("$start", "CAST($start AS TIMESTAMPTZ)").replace("$end", "CAST($end AS TIMESTAMPTZ)")
-        v = con.execute(q, {"start": start, "end": end}).fetchone()[0]
+        params = {k: v for k, v in {"start": start, "end": end}.items() if f"${k}" in q}
+        v = con.execute(q, params).fetchone()[0]
         print(f"2025-{m:02d} {name} = {v}")
 print(f"duckdb {fmt} 2025-{first:02d}..2025-{last:02d}: {time.time() - t0:.2f} s")

@@ -63,7 +63,12 @@ fn start(dir: &Path, data: &str) -> (Server, String) {
     std::fs::write(&om, data).unwrap();
     let tsdb = dir.join("tsdb");
     let status = Command::new("promtool")
-        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .args([
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--max-block-duration=1000h",
+        ])
         .arg(&om)
         .arg(&tsdb)
         .stdout(Stdio::null())
@@ -125,7 +130,7 @@ async fn promql_at_the_period_end_with_its_range() {
     let queries = [
         "avg_over_time(avail{svc=\"web\"}[$range])",
         "count_over_time(avail{svc=\"web\"}[$range])",
-        "avail",
+        "last_over_time(avail[1h])",
         "avail{svc=\"none\"}",
         "avg_over_time(avail{svc=\"web\"}[$range]",
         "sum(count_over_time(avail[$range]))",
