@@ -4,6 +4,7 @@
 # twelve-month backfill on each, and the same queries in DuckDB, side by side.
 # Wall time and peak memory come from /usr/bin/time -v. Results: data/results.md.
 #   bench/collect/run.sh [ROWS]      (default 10000000)
+#   RUNS="parquet-month parquet-backfill csv-month" bench/collect/run.sh   (a subset)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -46,19 +47,24 @@ measure() { # label, command…  → "label | wall s | peak MiB"
 {
   echo "| run | wall (s) | peak RSS (MiB) |"
   echo "|---|---|---|"
-  for fmt in csv parquet; do
+  for run in ${RUNS:-parquet-month parquet-backfill csv-month csv-backfill}; do
+    fmt=${run%-*}
     prog=$data/programme-$fmt
     rm -rf "$prog/.clause9"
-    measure "clause9-$fmt-month" "$bin" collect "$prog" --period 2025-06
-    rm -rf "$prog/.clause9"
-    measure "clause9-$fmt-backfill" "$bin" collect "$prog" --from 2025-01 --to 2025-12
-    measure "duckdb-$fmt-month" "$py" "$here/queries.py" "$fmt" 6 6
-    measure "duckdb-$fmt-backfill" "$py" "$here/queries.py" "$fmt" 1 12
+    if [ "${run#*-}" = month ]; then
+      measure "clause9-$run" "$bin" collect "$prog" --period 2025-06
+      measure "duckdb-$run" "$py" "$here/queries.py" "$fmt" 6 6
+    else
+      measure "clause9-$run" "$bin" collect "$prog" --from 2025-01 --to 2025-12
+      measure "duckdb-$run" "$py" "$here/queries.py" "$fmt" 1 12
+    fi
   done
 } | tee "$data/results.md"
 
 # Rows the Parquet scans read in the backfill (after row-group pruning),
 # from the provenance clause9 stored.
+rm -rf "$data/programme-parquet/.clause9"
+"$bin" collect "$data/programme-parquet" --from 2025-01 --to 2025-12 > /dev/null
 "$bin" history "$data/programme-parquet" B-01 --format json \
   | "$py" -c 'import json,sys; h=json.load(sys.stdin); print("B-01 rows scanned per month (parquet):", [o["provenance"]["rows_scanned"] for o in h])' \
   | tee -a "$data/results.md"
@@ -69,4 +75,4 @@ measure() { # label, command…  → "label | wall s | peak MiB"
 "$bin" evaluate "$data/programme-parquet" --period 2025-06 --format json \
   | "$py" -c 'import json,sys; d=json.load(sys.stdin); print("clause9 2025-06:", {k: v for m in d["measures"] for k, v in m["base"].items()})' \
   | tee -a "$data/results.md"
-grep '^2025-06' "$data/duckdb-parquet-month.out" | tee -a "$data/results.md"
+"$py" "$here/queries.py" parquet 6 6 | grep '^2025-06' | tee -a "$data/results.md"
