@@ -70,16 +70,20 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Run the query base measures due for a period and store their values
+    /// Run the query base measures due for a period (or a range) and store their values
     Collect {
         #[arg(default_value = ".")]
         dir: PathBuf,
-        #[arg(long)]
+        /// The period to collect, e.g. 2026-10 or 2026-Q4
+        #[arg(long, conflicts_with_all = ["from", "to"])]
         period: Option<String>,
-        #[arg(long)]
+        /// First period of a backfill (with --to)
+        #[arg(long, requires = "to")]
         from: Option<String>,
-        #[arg(long)]
+        /// Last period of a backfill (with --from)
+        #[arg(long, requires = "from")]
         to: Option<String>,
+        /// Only this measure's query base measures
         #[arg(long)]
         measure: Option<String>,
         #[command(flatten)]

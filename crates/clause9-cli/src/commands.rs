@@ -39,14 +39,18 @@ pub async fn run(command: Command) -> CliResult {
             from,
             to,
             measure,
-            store: _,
-        } => collect::run(
-            &dir,
-            period.as_deref(),
-            from.as_deref(),
-            to.as_deref(),
-            measure.as_deref(),
-        ),
+            store,
+        } => {
+            collect::run(
+                &dir,
+                period.as_deref(),
+                from.as_deref(),
+                to.as_deref(),
+                measure.as_deref(),
+                &store,
+            )
+            .await
+        }
         Command::Record {
             args,
             period,

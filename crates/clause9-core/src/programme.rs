@@ -59,11 +59,68 @@ pub struct Area {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
     /// SQL over local evidence files: table name → path or glob (relative to the programme).
-    Files { tables: BTreeMap<String, String> },
+    Files {
+        tables: BTreeMap<String, String>,
+        /// Declared column types (`columns.closed_at = "timestamp"`), applied to
+        /// every table of the source that has the column; they override inference.
+        columns: BTreeMap<String, ColumnType>,
+        /// Time limit of one query (`timeout_seconds`); `None`: the collector's default.
+        timeout_seconds: Option<u64>,
+        /// Memory limit of one query in MiB (`memory_mb`); `None`: the collector's default.
+        memory_mb: Option<u64>,
+    },
     /// SQL run read-only in a PostgreSQL database; the URL comes from an environment variable.
-    Postgres { url_env: String },
+    Postgres {
+        url_env: String,
+        /// Statement timeout (`timeout_seconds`); `None`: the collector's default.
+        timeout_seconds: Option<u64>,
+    },
     /// PromQL against a Prometheus server's HTTP API.
-    Prometheus { url: String },
+    Prometheus {
+        url: String,
+        /// Time limit of one HTTP query (`timeout_seconds`); `None`: the collector's default.
+        timeout_seconds: Option<u64>,
+    },
+}
+
+/// A column type declared in a `files` source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// An instant: RFC 3339 text (`Z` or an offset) or epoch seconds; stored as UTC.
+    Timestamp,
+    Date,
+    String,
+    Integer,
+    Float,
+    Boolean,
+}
+
+impl ColumnType {
+    pub const NAMES: [&'static str; 6] =
+        ["timestamp", "date", "string", "integer", "float", "boolean"];
+
+    pub fn parse(s: &str) -> Option<ColumnType> {
+        Some(match s {
+            "timestamp" => ColumnType::Timestamp,
+            "date" => ColumnType::Date,
+            "string" => ColumnType::String,
+            "integer" => ColumnType::Integer,
+            "float" => ColumnType::Float,
+            "boolean" => ColumnType::Boolean,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Timestamp => "timestamp",
+            ColumnType::Date => "date",
+            ColumnType::String => "string",
+            ColumnType::Integer => "integer",
+            ColumnType::Float => "float",
+            ColumnType::Boolean => "boolean",
+        }
+    }
 }
 
 impl Source {
@@ -72,6 +129,21 @@ impl Source {
             Source::Files { .. } => "files",
             Source::Postgres { .. } => "postgres",
             Source::Prometheus { .. } => "prometheus",
+        }
+    }
+
+    /// The declared time limit of one query, if any.
+    pub fn timeout_seconds(&self) -> Option<u64> {
+        match self {
+            Source::Files {
+                timeout_seconds, ..
+            }
+            | Source::Postgres {
+                timeout_seconds, ..
+            }
+            | Source::Prometheus {
+                timeout_seconds, ..
+            } => *timeout_seconds,
         }
     }
 }

@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 use super::reader::{Located, Sink, TableReader};
 use crate::ids::is_name_id;
 use crate::period::Period;
-use crate::programme::{Area, Objective, Person, Settings, Source};
+use crate::programme::{Area, ColumnType, Objective, Person, Settings, Source};
 
 /// Settings plus the positions needed to check references later.
 pub struct LoadedSettings {
@@ -187,6 +187,7 @@ fn read_programme(mut r: TableReader, sink: &mut Sink, settings: &mut Settings) 
 
 fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
     let kind = r.required_string(sink, "kind", "\"files\", \"postgres\" or \"prometheus\"")?;
+    let timeout_seconds = positive(&mut r, sink, "timeout_seconds");
     let source = match kind.value.as_str() {
         "files" => {
             let mut tables = BTreeMap::new();
@@ -223,7 +224,14 @@ fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
                 ),
                 None => {}
             }
-            Source::Files { tables }
+            let columns = read_columns(&mut r, sink);
+            let memory_mb = positive(&mut r, sink, "memory_mb");
+            Source::Files {
+                tables,
+                columns,
+                timeout_seconds,
+                memory_mb,
+            }
         }
         "postgres" => {
             let env = r.required_string(
@@ -236,6 +244,7 @@ fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
             }
             Source::Postgres {
                 url_env: env?.value,
+                timeout_seconds,
             }
         }
         "prometheus" => {
@@ -250,7 +259,10 @@ fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
                     "a prometheus `url` must start with http:// or https://",
                 );
             }
-            Source::Prometheus { url: url.value }
+            Source::Prometheus {
+                url: url.value,
+                timeout_seconds,
+            }
         }
         other => {
             sink.error(
@@ -263,12 +275,55 @@ fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
         }
     };
     let known: &[&str] = match source {
-        Source::Files { .. } => &["kind", "tables"],
-        Source::Postgres { .. } => &["kind", "url_env"],
-        Source::Prometheus { .. } => &["kind", "url"],
+        Source::Files { .. } => &["kind", "tables", "columns", "timeout_seconds", "memory_mb"],
+        Source::Postgres { .. } => &["kind", "url_env", "timeout_seconds"],
+        Source::Prometheus { .. } => &["kind", "url", "timeout_seconds"],
     };
     r.finish(sink, known);
     Some(source)
+}
+
+/// A positive whole number (`timeout_seconds`, `memory_mb`).
+fn positive(r: &mut TableReader, sink: &mut Sink, key: &str) -> Option<u64> {
+    let v = r.integer(sink, key)?;
+    match u64::try_from(v.value) {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            sink.error(
+                v.span,
+                format!("`{key}` in {} must be a whole number above 0", r.name),
+            );
+            None
+        }
+    }
+}
+
+/// `columns.closed_at = "timestamp"`: declared column types of a `files` source.
+fn read_columns(r: &mut TableReader, sink: &mut Sink) -> BTreeMap<String, ColumnType> {
+    let mut columns = BTreeMap::new();
+    let Some((t, span)) = r.table(sink, "columns") else {
+        return columns;
+    };
+    let mut cr = TableReader::over(format!("{}.columns", r.name), t, span);
+    let keys: Vec<String> = cr.entries().map(|(k, _, _)| k.to_string()).collect();
+    for column in keys {
+        if let Some(ty) = cr.string(sink, &column) {
+            match ColumnType::parse(&ty.value) {
+                Some(t) => {
+                    columns.insert(column, t);
+                }
+                None => sink.error(
+                    ty.span,
+                    format!(
+                        "column `{column}`: unknown type `{}`; use one of {}",
+                        ty.value,
+                        ColumnType::NAMES.join(", ")
+                    ),
+                ),
+            }
+        }
+    }
+    columns
 }
 
 /// `[people.dana]`-style tables: every key of `key` is an id naming a sub-table.
