@@ -1,14 +1,22 @@
-//! `/assets/{file}`: the stylesheet, compiled into the binary (no CDN).
+//! `/assets/{file}`: the stylesheet and the icon, compiled into the binary
+//! (no CDN).
 
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "app.css",
-    "text/css; charset=utf-8",
-    include_str!("../../assets/app.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/app.css"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../assets/favicon.svg"),
+    ),
+];
 
 /// Serves a vendored asset, or 404.
 pub async fn serve(Path(file): Path<String>) -> Response {
