@@ -28,10 +28,10 @@ pub async fn run(command: Command) -> CliResult {
         } => init::run(&dir, library, &store).await,
         Command::Demo {
             dir,
-            listen: _,
+            listen,
             no_serve,
             store,
-        } => demo::run(&dir, no_serve, &store).await,
+        } => demo::run(&dir, &listen, no_serve, &store).await,
         Command::Validate { dir } => validate::run(&dir),
         Command::Collect {
             dir,

@@ -3,6 +3,7 @@
 //! control-chart signal), with late collections and corrections, so every
 //! part of the product has something real to show.
 
+pub mod serve;
 mod solve;
 mod stories;
 

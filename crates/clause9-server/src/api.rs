@@ -115,6 +115,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/notifications/preferences",
             get(crate::notifier::get_preferences).put(crate::notifier::put_preferences),
         )
+        .merge(crate::web::routes(evidence_limit))
         .fallback(|| async { ApiError::not_found("no such endpoint; see /api/v1/openapi.json") })
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

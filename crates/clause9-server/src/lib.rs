@@ -14,6 +14,7 @@ pub mod programme;
 pub mod secret;
 pub mod serve;
 pub mod state;
+pub mod web;
 
 pub use api::router;
 pub use serve::{ServeOptions, serve};

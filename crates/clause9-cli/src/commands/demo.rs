@@ -1,6 +1,7 @@
 //! `clause9 demo [DIR] [--listen ADDR] [--no-serve]`: writes a complete
 //! fictional organisation — the measure library with two years of history —
-//! and (once the web application exists) serves it.
+//! and, without `--no-serve`, serves it with an administrator and a
+//! collector account whose generated passwords are printed once.
 
 use std::path::Path;
 
@@ -17,7 +18,12 @@ use crate::error::{CliError, CliResult};
 use crate::output::say;
 use crate::starter::{self, Shipped};
 
-pub async fn run(dir: &Path, no_serve: bool, store_args: &StoreArgs) -> CliResult {
+pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArgs) -> CliResult {
+    let listen = if no_serve {
+        None
+    } else {
+        Some(crate::demo::serve::listen_address(listen)?)
+    };
     if dir.join("clause9.toml").exists() {
         return Err(CliError::invalid(format!(
             "{} already holds a programme (clause9.toml exists); choose an empty directory",
@@ -74,10 +80,10 @@ pub async fn run(dir: &Path, no_serve: bool, store_args: &StoreArgs) -> CliResul
         "explore it: clause9 evaluate {d} --period {last_month} · clause9 status {d} · clause9 history {d} M-VUL-01",
         d = dir.display()
     ));
-    if !no_serve {
-        say(
-            "the web application is not part of this version yet: nothing is served (use --no-serve to only write the data)",
-        );
+    if let Some(listen) = listen {
+        let logins = crate::demo::serve::add_accounts(store.as_ref()).await?;
+        drop(store);
+        crate::demo::serve::serve(dir, listen, store_args, &logins).await?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use clause9_core::observation::Evidence;
-use clause9_store::accounts::Role;
+use clause9_store::accounts::{Role, User};
 use clause9_store::audit::NewAuditEntry;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -75,9 +75,9 @@ pub async fn upload(
             continue;
         }
         let content_type = field.content_type().unwrap_or("").to_string();
-        let Some((_, signature)) = ACCEPTED.iter().find(|(t, _)| *t == content_type) else {
+        if !ACCEPTED.iter().any(|(t, _)| *t == content_type) {
             return Err(unsupported(&content_type));
-        };
+        }
         let mut bytes = Vec::new();
         while let Some(chunk) = field
             .chunk()
@@ -89,59 +89,81 @@ pub async fn upload(
             }
             bytes.extend_from_slice(&chunk);
         }
-        let matches = match signature {
-            Some(sig) => bytes.starts_with(sig),
-            None => std::str::from_utf8(&bytes).is_ok(),
-        };
-        if !matches {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                format!(
-                    "the file's bytes are not {content_type}; send the file with its real content type"
-                ),
-            ));
-        }
-        let sha256 = hex::encode(Sha256::digest(&bytes));
-        let dir = state.evidence_dir();
-        let path = dir.join(&sha256);
-        if !path.exists() {
-            tokio::fs::create_dir_all(&dir)
-                .await
-                .map_err(ApiError::internal)?;
-            let temp = dir.join(format!(".{sha256}.{}", crate::secret::new_secret("tmp")));
-            tokio::fs::write(&temp, &bytes)
-                .await
-                .map_err(ApiError::internal)?;
-            tokio::fs::rename(&temp, &path)
-                .await
-                .map_err(ApiError::internal)?;
-        }
-        state
-            .store
-            .audit()
-            .record(&[NewAuditEntry {
-                at: state.now(),
-                actor: caller.user.person.clone(),
-                kind: "evidence.uploaded".into(),
-                subject: format!("evidence:{sha256}"),
-                details: serde_json::json!({"size": bytes.len(), "content_type": content_type, "user": caller.user.username}),
-            }])
-            .await?;
-        return Ok((
-            StatusCode::CREATED,
-            Json(Uploaded {
-                evidence: format!("sha256:{sha256}"),
-                sha256,
-                size: bytes.len() as u64,
-                content_type,
-            }),
-        ));
+        let uploaded = save_evidence(&state, &caller.user, &content_type, &bytes).await?;
+        return Ok((StatusCode::CREATED, Json(uploaded)));
     }
     Err(ApiError::invalid(
         "no file was uploaded",
         vec!["send the file in a multipart field named `file`".into()],
     ))
+}
+
+/// Checks an evidence file's bytes against its content type and stores it
+/// in the vault (once per content), noting the upload in the audit log.
+pub async fn save_evidence(
+    state: &AppState,
+    user: &User,
+    content_type: &str,
+    bytes: &[u8],
+) -> ApiResult<Uploaded> {
+    let Some((_, signature)) = ACCEPTED.iter().find(|(t, _)| *t == content_type) else {
+        return Err(unsupported(content_type));
+    };
+    if bytes.len() > state.settings.max_evidence_bytes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "evidence files may be at most {} bytes",
+                state.settings.max_evidence_bytes
+            ),
+        ));
+    }
+    let matches = match signature {
+        Some(sig) => bytes.starts_with(sig),
+        None => std::str::from_utf8(bytes).is_ok(),
+    };
+    if !matches {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!(
+                "the file's bytes are not {content_type}; send the file with its real content type"
+            ),
+        ));
+    }
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let dir = state.evidence_dir();
+    let path = dir.join(&sha256);
+    if !path.exists() {
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(ApiError::internal)?;
+        let temp = dir.join(format!(".{sha256}.{}", crate::secret::new_secret("tmp")));
+        tokio::fs::write(&temp, bytes)
+            .await
+            .map_err(ApiError::internal)?;
+        tokio::fs::rename(&temp, &path)
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    state
+        .store
+        .audit()
+        .record(&[NewAuditEntry {
+            at: state.now(),
+            actor: user.person.clone(),
+            kind: "evidence.uploaded".into(),
+            subject: format!("evidence:{sha256}"),
+            details: serde_json::json!({"size": bytes.len(), "content_type": content_type, "user": user.username}),
+        }])
+        .await?;
+    Ok(Uploaded {
+        evidence: format!("sha256:{sha256}"),
+        sha256,
+        size: bytes.len() as u64,
+        content_type: content_type.to_string(),
+    })
 }
 
 fn unsupported(content_type: &str) -> ApiError {

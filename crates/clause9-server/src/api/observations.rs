@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use clause9_core::observation::{Evidence, Method, NewObservation, Observation};
 use clause9_core::period::Period;
 use clause9_core::record::{ManualEntry, check_manual};
+use clause9_store::accounts::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -60,8 +61,20 @@ pub async fn post(
             vec![e.body_text()],
         )
     })?;
-    let programme = programme_or_503(&state)?;
-    may_record(&programme, &caller.user, &body.measure)?;
+    let (status, recorded) = record(&state, &caller.user, body, "api").await?;
+    Ok((status, Json(recorded)))
+}
+
+/// Checks and stores manual values for `user` (the API and the web form):
+/// `via` names the channel in the provenance; 201 or 200 with `{stored, unchanged}`, or the problems as a 422.
+pub async fn record(
+    state: &AppState,
+    user: &User,
+    body: NewValues,
+    via: &str,
+) -> ApiResult<(StatusCode, serde_json::Value)> {
+    let programme = programme_or_503(state)?;
+    may_record(&programme, user, &body.measure)?;
     let period: Period = body
         .period
         .parse()
@@ -72,7 +85,7 @@ pub async fn post(
             url: Some(link.to_string()),
             ..Evidence::default()
         },
-        Some(link) => vault_evidence(&state, link).await?.ok_or_else(|| {
+        Some(link) => vault_evidence(state, link).await?.ok_or_else(|| {
             ApiError::invalid(
                 "the values were refused",
                 vec![format!(
@@ -118,11 +131,11 @@ pub async fn post(
             period,
             value: Some(*value),
             definition_version: measure.version,
-            recorded_by: caller.user.person.clone(),
+            recorded_by: user.person.clone(),
             recorded_at: now,
             method: Method::Manual,
             evidence: evidence.clone(),
-            provenance: Some(serde_json::json!({"via": "api", "user": caller.user.username})),
+            provenance: Some(serde_json::json!({"via": via, "user": user.username})),
             supersedes: head.map(|h| h.id),
             reason: head.and(body.reason.clone()),
         });
@@ -138,6 +151,6 @@ pub async fn post(
     };
     Ok((
         status,
-        Json(serde_json::json!({ "stored": stored, "unchanged": unchanged })),
+        serde_json::json!({ "stored": stored, "unchanged": unchanged }),
     ))
 }

@@ -58,13 +58,36 @@ pub async fn login(
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     Json(credentials): Json<Credentials>,
 ) -> ApiResult<Response> {
-    let now = state.now();
-    let settings = &state.settings;
-    let accounts = state.store.accounts();
     let address = connect.map_or_else(
         || "unknown".to_string(),
         |Extension(ConnectInfo(a))| a.ip().to_string(),
     );
+    let started = sign_in(&state, &address, &credentials).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&session_cookie(&state, &started.id)).map_err(ApiError::internal)?,
+    );
+    Ok((headers, Json(info(&started.user, Some(started.csrf)))).into_response())
+}
+
+/// A session just started: its secret id (for the cookie) and CSRF token.
+pub struct Started {
+    pub user: User,
+    pub id: String,
+    pub csrf: String,
+}
+
+/// Checks a password (throttled per account and per address) and starts a
+/// session; shared by the API and the web sign-in form.
+pub async fn sign_in(
+    state: &AppState,
+    address: &str,
+    credentials: &Credentials,
+) -> ApiResult<Started> {
+    let now = state.now();
+    let settings = &state.settings;
+    let accounts = state.store.accounts();
     let user_key = format!("user:{}", credentials.username);
     let addr_key = format!("addr:{address}");
     let since = now - settings.failure_window_minutes.minutes();
@@ -117,7 +140,13 @@ pub async fn login(
             },
         )
         .await?;
-    let cookie = if settings.secure_cookies {
+    Ok(Started { user, id, csrf })
+}
+
+/// The `Set-Cookie` value of a new session.
+pub fn session_cookie(state: &AppState, id: &str) -> String {
+    let settings = &state.settings;
+    if settings.secure_cookies {
         format!(
             "{SESSION_COOKIE}={id}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
             settings.session_hours * 3600
@@ -127,13 +156,16 @@ pub async fn login(
             "{SESSION_COOKIE_INSECURE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
             settings.session_hours * 3600
         )
-    };
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(ApiError::internal)?,
-    );
-    Ok((headers, Json(info(&user, Some(csrf)))).into_response())
+    }
+}
+
+/// The `Set-Cookie` value that clears the session cookie.
+pub fn cleared_cookie(state: &AppState) -> String {
+    if state.settings.secure_cookies {
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0")
+    } else {
+        format!("{SESSION_COOKIE_INSECURE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+    }
 }
 
 /// The signed-in user (and, for a session, its CSRF token).
@@ -159,11 +191,7 @@ pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<
             .end_session(id_hash, state.now())
             .await?;
     }
-    let name = if state.settings.secure_cookies {
-        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0")
-    } else {
-        format!("{SESSION_COOKIE_INSECURE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
-    };
+    let name = cleared_cookie(&state);
     let mut headers = HeaderMap::new();
     headers.insert(
         header::SET_COOKIE,

@@ -4,6 +4,7 @@
 mod access;
 mod env;
 mod reads;
+mod web;
 mod writes;
 
 /// For each case, a module with a `sqlite` and a `postgres` test.
@@ -49,4 +50,7 @@ cases!(
     access::sessions_need_csrf_and_end_on_logout,
     access::failed_sign_ins_are_throttled,
     access::revoked_and_disabled_get_401,
+    web::sign_in_form_needs_its_token,
+    web::pages_need_a_session_and_render,
+    web::my_work_stores_values_and_shows_problems,
 );

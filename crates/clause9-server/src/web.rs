@@ -1,0 +1,73 @@
+//! The web application: server-rendered pages (sign-in, dashboard, measure,
+//! My work) from templates embedded in the binary, with the stylesheet
+//! served from `/assets/`. No inline script or style: the strict CSP holds.
+
+pub mod assets;
+pub mod auth;
+pub mod dashboard;
+pub mod data;
+pub mod measure;
+pub mod my_work;
+pub mod svg;
+pub mod templates;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The routes of the pages; merged into the API router.
+pub fn routes(evidence_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/measures/{id}", get(measure::page))
+        .route(
+            "/my-work",
+            get(my_work::page)
+                .post(my_work::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(evidence_limit)),
+        )
+        .route("/record/{id}", get(my_work::record_page))
+        .route("/assets/{file}", get(assets::serve))
+}
+
+/// An error shown as a page (status, title, what to do).
+pub struct PageError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        let mut message = e.message;
+        if !e.details.is_empty() {
+            message = format!("{message}: {}", e.details.join("; "));
+        }
+        PageError {
+            status: e.status,
+            message,
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let title = self
+            .status
+            .canonical_reason()
+            .unwrap_or("Error")
+            .to_string();
+        let body = templates::render(
+            "error.html",
+            serde_json::json!({ "title": title, "message": self.message, "user": () }),
+        );
+        (self.status, Html(body)).into_response()
+    }
+}
+
+pub type PageResult<T = Html<String>> = Result<T, PageError>;
