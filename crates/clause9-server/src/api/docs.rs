@@ -31,6 +31,11 @@ pub struct MeasureEvaluationDoc {
     pub derived: BTreeMap<String, Option<f64>>,
     pub diagnostics: Vec<String>,
     pub collection_periods: Vec<String>,
+    /// Trend (least squares with its 95% interval, Theil–Sen, Mann–Kendall,
+    /// verdict), control chart (centre, limits, signals), forecast and data
+    /// quality over the measure's history, as `clause9 evaluate --format json`.
+    #[schema(value_type = Object)]
+    pub analysis: Option<serde_json::Value>,
 }
 
 /// Evidence of a value: a file kept in the vault (name, SHA-256, size) or a link.

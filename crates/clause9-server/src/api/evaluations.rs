@@ -39,7 +39,28 @@ pub async fn get(
             .map_err(|e| ApiError::bad_request(format!("period: {e}")))?,
         None => current_month(&programme, &state),
     };
-    Ok(Json(evaluate(&state, &programme, period).await?))
+    Ok(Json(evaluate_analysed(&state, &programme, period).await?))
+}
+
+/// Evaluates `period` with each measure's analysis (trend, control chart,
+/// forecast, data quality): exactly what `clause9 evaluate --format json` prints.
+pub async fn evaluate_analysed(
+    state: &AppState,
+    programme: &Programme,
+    period: Period,
+) -> ApiResult<Evaluation> {
+    let mut history = Vec::new();
+    for m in programme.measures.iter().filter(|m| m.is_active()) {
+        history.extend(state.store.history(&m.id).await?);
+    }
+    let current: Vec<_> = history.iter().filter(|o| o.is_current()).cloned().collect();
+    let mut evaluation = clause9_core::engine::evaluate(programme, &current, period);
+    let today = state
+        .now()
+        .to_zoned(programme.settings.timezone.clone())
+        .date();
+    clause9_core::analysis::analyse_evaluation(programme, &mut evaluation, &history, today);
+    Ok(evaluation)
 }
 
 /// The month containing today in the programme's timezone.

@@ -120,8 +120,21 @@ pub async fn evaluations_match_the_engine(env: &Env) {
     assert_eq!(reply.status, 200, "{}", reply.text());
     let programme = env.state.programme.current().unwrap();
     let period: Period = "2026-10".parse().unwrap();
-    let observations = env.state.store.current(None, &[period]).await.unwrap();
-    let expected = clause9_core::engine::evaluate(&programme, &observations, period);
+    // the same as `clause9 evaluate --format json`: the evaluation with each
+    // measure's analysis over its whole history
+    let mut history = Vec::new();
+    for m in &programme.measures {
+        history.extend(env.state.store.history(&m.id).await.unwrap());
+    }
+    let current: Vec<_> = history.iter().filter(|o| o.is_current()).cloned().collect();
+    let mut expected = clause9_core::engine::evaluate(&programme, &current, period);
+    let today = env
+        .state
+        .now()
+        .to_zoned(programme.settings.timezone.clone())
+        .date();
+    clause9_core::analysis::analyse_evaluation(&programme, &mut expected, &history, today);
+    assert!(serde_json::to_value(&expected).unwrap()["measures"][0]["analysis"].is_object());
     assert_eq!(reply.json(), serde_json::to_value(&expected).unwrap());
     let m = &reply.json()["measures"][0];
     assert_eq!(
