@@ -141,8 +141,13 @@ impl ProgrammeCell {
                 Reloaded::Broken(errors)
             }
         };
-        self.readings.send_modify(|n| *n += 1);
         outcome
+    }
+
+    /// Tells subscribers that a reading has been fully handled (logged and,
+    /// when new, written to the audit log).
+    pub fn mark_read(&self) {
+        self.readings.send_modify(|n| *n += 1);
     }
 
     pub fn snapshot(&self) -> Loaded {
@@ -156,7 +161,8 @@ impl ProgrammeCell {
         self.snapshot().programme
     }
 
-    /// Counts readings: changes each time the files were read again.
+    /// Counts readings: changes each time the files were read again and the
+    /// reading was handled.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.readings.subscribe()
     }

@@ -185,6 +185,7 @@ fn watch(state: &AppState) -> notify::Result<notify::RecommendedWatcher> {
             if let Ok(reading) = reading {
                 report_reading(&state, reading).await;
             }
+            state.programme.mark_read();
         }
     });
     Ok(watcher)
