@@ -123,7 +123,7 @@ impl ProgrammeCell {
     /// Reads the files again: a good reading replaces the programme, a broken
     /// one only records its errors.
     pub fn reload(&self) -> Reloaded {
-        let outcome = match read_programme(&self.dir) {
+        match read_programme(&self.dir) {
             Reading::Good { programme, digest } => {
                 let mut loaded = self.loaded.write().unwrap_or_else(|p| p.into_inner());
                 loaded.errors.clear();
@@ -140,8 +140,7 @@ impl ProgrammeCell {
                 loaded.errors = errors.clone();
                 Reloaded::Broken(errors)
             }
-        };
-        outcome
+        }
     }
 
     /// Tells subscribers that a reading has been fully handled (logged and,
