@@ -195,6 +195,7 @@ fn main() {
             previous: Some(&previous),
             observations: &obs,
             overdue: &[],
+            nonconformities: &[],
             audience: None,
             generated_at: "2027-01-20T10:00:00Z".parse().unwrap(),
         })

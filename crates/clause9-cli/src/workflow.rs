@@ -194,14 +194,17 @@ pub fn emit(
     format: DocFormat,
     output: Option<&PathBuf>,
 ) -> CliResult {
-    let text = match format {
-        DocFormat::Md => doc.markdown(),
-        DocFormat::Html => doc.html(),
-        DocFormat::Json => format!("{:#}\n", json()),
+    let text: Vec<u8> = match format {
+        DocFormat::Md => doc.markdown().into_bytes(),
+        DocFormat::Html => doc.html().into_bytes(),
+        DocFormat::Json => format!("{:#}\n", json()).into_bytes(),
         DocFormat::Pdf => {
-            return Err(CliError::invalid(
-                "--format pdf is not available yet (PDF comes with the report crate); use --format html or md",
-            ));
+            if output.is_none() {
+                return Err(CliError::invalid(
+                    "--format pdf writes a binary file: give it a name with -o FILE.pdf",
+                ));
+            }
+            clause9_report::doc_pdf::render(doc).map_err(|e| anyhow::anyhow!(e))?
         }
     };
     match output {
@@ -210,7 +213,12 @@ pub fn emit(
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             crate::output::say(format!("wrote {}", path.display()));
         }
-        None => print!("{text}"),
+        None => {
+            use std::io::Write as _;
+            std::io::stdout()
+                .write_all(&text)
+                .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?;
+        }
     }
     Ok(())
 }

@@ -279,7 +279,7 @@ fn workflow_refusals() {
         "pdf",
     ]));
     assert_eq!(code, 2);
-    assert!(err.contains("--format pdf is not available yet"), "{err}");
+    assert!(err.contains("-o FILE.pdf"), "{err}");
     let reviews: serde_json::Value =
         serde_json::from_str(&ok(clause9(&["review", "list", d, "--format", "json"]))).unwrap();
     assert_eq!(reviews["reviews"].as_array().unwrap().len(), 0);

@@ -82,6 +82,25 @@ fn evaluate(dir: &Path, period: &str) -> (String, String) {
     )
 }
 
+/// The text of a PDF file, by `pdftotext` (Debian's poppler-utils); the file
+/// must start as a PDF does.
+fn pdf_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(
+        bytes.starts_with(b"%PDF-"),
+        "{} is not a PDF",
+        path.display()
+    );
+    let out = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; ./scripts/test installs it)");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn json(dir: &Path, sub: &[&str], rest: &[&str]) -> Value {
     let mut r = rest.to_vec();
     r.extend(["--format", "json"]);
@@ -240,6 +259,9 @@ fn a_year() {
         &["audit", "assign"],
         &["AUD-0001", "auditor", "--on", "2025-05-06", "--by", "ciso"],
     );
+    // `status` names the planned audit that is not complete yet
+    let status = json(d, &["status"], &["--period", "2025-05"]);
+    assert_eq!(status["next_audit"]["id"], "AUD-0001", "{status}");
     let checklist = c9(d, &["audit", "checklist"], &["AUD-0001"]);
     assert!(
         checklist.contains("A.8.8") && checklist.contains("M-VUL-01"),
@@ -346,6 +368,19 @@ fn a_year() {
         report.contains("<td>NC-0002</td>") && report.contains("major nonconformity"),
         "{report}"
     );
+    let pdf = d.join("audit.pdf");
+    c9(
+        d,
+        &["audit", "report"],
+        &["AUD-0001", "--format", "pdf", "-o", pdf.to_str().unwrap()],
+    );
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("NC-0002") && text.contains("major nonconformity"),
+        "{text}"
+    );
+    let err = refused(d, &["audit", "report"], &["AUD-0001", "--format", "pdf"]);
+    assert!(err.contains("-o FILE.pdf"), "{err}");
 
     // NC-0001: contained, analysed, an incomplete action refused, then planned
     let step = |on: &'static str| ["--by", "ciso", "--on", on, "--why", "10.2"];

@@ -3,6 +3,7 @@
 //! runs in its own session that holds only the source's declared tables,
 //! with a memory limit, no spilling to disk, and only a single query allowed.
 
+pub(crate) mod columnar;
 mod formats;
 mod json_doc;
 mod schema;
@@ -26,6 +27,8 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
+use datafusion::datasource::memory::MemorySourceConfig;
+use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::DataFusionError;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
@@ -46,6 +49,8 @@ struct Table {
     name: String,
     provider: Arc<dyn TableProvider>,
     files: Vec<FileRead>,
+    /// Keeps the columnar copy of a large text table on disk while in use.
+    _columnar: Option<columnar::ColumnarCopy>,
 }
 
 /// The tables of one `files` source; a table that could not be prepared
@@ -56,9 +61,17 @@ pub struct Prepared {
 }
 
 /// Hashes every file of every declared table and works out the tables' columns.
-pub async fn prepare(dir: &Path, source: &Source) -> Result<Prepared, Failure> {
+/// Text tables of at least `columnar_threshold` bytes get a columnar copy.
+pub async fn prepare(
+    dir: &Path,
+    source: &Source,
+    columnar_threshold: u64,
+) -> Result<Prepared, Failure> {
     let Source::Files {
-        tables, columns, ..
+        tables,
+        columns,
+        memory_mb,
+        ..
     } = source
     else {
         return Err(Failure::Files("not a files source".into()));
@@ -69,7 +82,9 @@ pub async fn prepare(dir: &Path, source: &Source) -> Result<Prepared, Failure> {
         broken: Vec::new(),
     };
     for (name, pattern) in tables {
-        match prepare_table(&ctx, dir, name, pattern, columns).await {
+        let memory_mb = memory_mb.unwrap_or(crate::DEFAULT_MEMORY_MB);
+        let limits = (memory_mb, columnar_threshold);
+        match prepare_table(&ctx, dir, name, pattern, columns, limits).await {
             Ok(t) => out.tables.push(t),
             Err(f) => out.broken.push((name.clone(), f)),
         }
@@ -83,6 +98,7 @@ async fn prepare_table(
     name: &str,
     pattern: &str,
     columns: &BTreeMap<String, ColumnType>,
+    (memory_mb, columnar_threshold): (u64, u64),
 ) -> Result<Table, Failure> {
     {
         let in_table = |f: Failure| match f {
@@ -109,19 +125,30 @@ async fn prepare_table(
         let provider: Arc<dyn TableProvider> = match format {
             Format::Json => {
                 let (paths, columns) = (paths.clone(), columns.clone());
-                tokio::task::spawn_blocking(move || json_doc::table(&paths, gz, &columns))
-                    .await
-                    .map_err(|e| Failure::Files(e.to_string()))?
-                    .map_err(in_table)?
+                tokio::task::spawn_blocking(move || {
+                    json_doc::table(&paths, gz, &columns, memory_mb)
+                })
+                .await
+                .map_err(|e| Failure::Files(e.to_string()))?
+                .map_err(in_table)?
             }
             _ => listing(ctx, &paths, format, gz, columns)
                 .await
                 .map_err(in_table)?,
         };
+        let bytes: u64 = hashed.iter().map(|f| f.size).sum();
+        let text = matches!(format, Format::Csv | Format::Ndjson);
+        let (provider, copy) = if text && bytes >= columnar_threshold {
+            let copy = columnar::copy(ctx, name, provider).await?;
+            (copy.provider.clone(), Some(copy))
+        } else {
+            (provider, None)
+        };
         Ok(Table {
             name: name.to_string(),
             provider,
             files: hashed,
+            _columnar: copy,
         })
     }
 }
@@ -377,12 +404,25 @@ fn tables_used(plan: &LogicalPlan) -> Vec<String> {
     names
 }
 
-/// Rows read by the plan's scans, when every scan reports it.
+/// Rows read by the plan's scans, when every scan reports it. A file scan
+/// counts the rows it read (after row-group pruning); an in-memory table (a
+/// `.json` document) is read whole, so it counts all its rows.
 fn rows_scanned(plan: &dyn ExecutionPlan) -> Option<u64> {
     let children = plan.children();
     if children.is_empty() {
-        if plan.name() != "DataSourceExec" {
+        let Some(scan) = plan.downcast_ref::<DataSourceExec>() else {
             return Some(0);
+        };
+        let source: &dyn std::any::Any = scan.data_source().as_ref();
+        if let Some(memory) = source.downcast_ref::<MemorySourceConfig>() {
+            return Some(
+                memory
+                    .partitions()
+                    .iter()
+                    .flatten()
+                    .map(|b| b.num_rows() as u64)
+                    .sum(),
+            );
         }
         return plan
             .metrics()

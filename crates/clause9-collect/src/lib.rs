@@ -58,6 +58,7 @@ pub struct Collector {
     timezone: TimeZone,
     sources: HashMap<String, Source>,
     prepared: Mutex<HashMap<String, Arc<PreparedCell>>>,
+    columnar_threshold: u64,
 }
 
 impl Collector {
@@ -73,7 +74,16 @@ impl Collector {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             prepared: Mutex::new(HashMap::new()),
+            columnar_threshold: files::columnar::THRESHOLD_BYTES,
         }
+    }
+
+    /// Gives CSV and NDJSON tables of at least `bytes` a columnar copy, parsed
+    /// once and shared by every query and period of this collector (default
+    /// 64 MiB; `u64::MAX` turns the copy off).
+    pub fn with_columnar_threshold(mut self, bytes: u64) -> Collector {
+        self.columnar_threshold = bytes;
+        self
     }
 
     /// Collects `base` of `measure` for `period`. Errors name the measure and base.
@@ -134,9 +144,13 @@ impl Collector {
             let mut map = self.prepared.lock().await;
             map.entry(id.to_string()).or_default().clone()
         };
-        cell.get_or_init(|| async { files::prepare(&self.dir, source).await.map(Arc::new) })
-            .await
-            .clone()
+        cell.get_or_init(|| async {
+            files::prepare(&self.dir, source, self.columnar_threshold)
+                .await
+                .map(Arc::new)
+        })
+        .await
+        .clone()
     }
 }
 

@@ -76,6 +76,17 @@ async fn read_only(
             Failure::Query(text)
         }
     })?;
+    // Rows this transaction read from user tables, as PostgreSQL counts them
+    // (sequential reads plus index fetches; reads by parallel workers are
+    // counted in their own transactions and may be missing).
+    let rows_scanned: Option<i64> = sqlx::query_scalar(
+        "SELECT COALESCE(sum(seq_tup_read + COALESCE(idx_tup_fetch, 0)), 0)::bigint \
+         FROM pg_stat_xact_user_tables",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .ok();
+    let rows_scanned = rows_scanned.and_then(|n| u64::try_from(n).ok());
     let _ = tx.rollback().await;
     if rows.len() != 1 {
         let n = if rows.len() > 1 {
@@ -99,7 +110,7 @@ async fn read_only(
         serde_json::Value::Null => Ok(Outcome {
             value: None,
             files: Vec::new(),
-            rows_scanned: None,
+            rows_scanned,
         }),
         serde_json::Value::Number(n) => {
             let f = n
@@ -108,7 +119,7 @@ async fn read_only(
             Ok(Outcome {
                 value: Some(value::finite(f)?),
                 files: Vec::new(),
-                rows_scanned: None,
+                rows_scanned,
             })
         }
         other => Err(Failure::Result(format!(

@@ -1,6 +1,8 @@
 //! `prometheus` sources: a PromQL query evaluated at the period's end through
 //! the HTTP API (`/api/v1/query`). `$range` is the period's length as a
-//! duration (`2678400s` for a 31-day month); the single sample is the value.
+//! duration (`2678400s` for a 31-day month); the single sample is the value,
+//! and the samples the query read (Prometheus' query statistics) are its
+//! rows scanned.
 
 use std::time::Duration;
 
@@ -40,7 +42,11 @@ pub async fn run(
             .new_agent();
         let mut resp = agent
             .post(&endpoint)
-            .send_form([("query", promql.as_str()), ("time", time.as_str())])
+            .send_form([
+                ("query", promql.as_str()),
+                ("time", time.as_str()),
+                ("stats", "all"),
+            ])
             .map_err(|e| match e {
                 ureq::Error::Timeout(_) => Failure::Timeout {
                     seconds: timeout.as_secs(),
@@ -97,9 +103,12 @@ pub async fn run(
     let v: f64 = text
         .parse()
         .map_err(|_| Failure::Result(format!("`{text}` is not a number")))?;
+    // The samples the query touched, which Prometheus reports when asked
+    // for statistics (`stats=all`); servers too old to report it give none.
+    let rows_scanned = data["stats"]["samples"]["totalQueryableSamples"].as_u64();
     Ok(Outcome {
         value: Some(value::finite(v)?),
         files: Vec::new(),
-        rows_scanned: None,
+        rows_scanned,
     })
 }

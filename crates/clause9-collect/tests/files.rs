@@ -9,44 +9,7 @@ use std::path::Path;
 use clause9_collect::{Collector, Failure};
 use clause9_core::Programme;
 
-const SETTINGS: &str = r#"format = 1
-[programme]
-name = "T"
-organisation = "T"
-timezone = "Europe/London"
-first_period = "2026-01"
-[people.p]
-name = "P"
-[areas.a]
-title = "A"
-owner = "p"
-"#;
-
-/// A programme with one source (`source` is the TOML after `[sources.s]`)
-/// and one measure whose bases are the given queries, named q0, q1, …
-fn programme(dir: &Path, source: &str, queries: &[&str]) -> Programme {
-    let mut measure = String::from(
-        "id = \"M-1\"\nversion = 1\nname = \"m\"\ninformation_need = \"n\"\nkind = \"performance\"\narea = \"a\"\n[roles]\nowner = \"p\"\ncollector = \"p\"\n[frequency]\ncollection = \"monthly\"\n",
-    );
-    for (i, q) in queries.iter().enumerate() {
-        measure.push_str(&format!(
-            "[[base]]\nid = \"q{i}\"\nmethod = \"query\"\nsource = \"s\"\nquery = '''\n{q}\n'''\n"
-        ));
-    }
-    measure
-        .push_str("[indicator]\nmeasure = \"q0\"\ndirection = \"higher_is_better\"\ngreen = 1\n");
-    common::write(
-        dir,
-        &[
-            (
-                "clause9.toml",
-                &format!("{SETTINGS}[sources.s]\n{source}\n"),
-            ),
-            ("measures/m.toml", &measure),
-        ],
-    );
-    common::load(dir)
-}
+use common::programme;
 
 async fn values(dir: &Path, p: &Programme, period: &str) -> Vec<Result<Option<f64>, Failure>> {
     let c = Collector::new(dir, p);

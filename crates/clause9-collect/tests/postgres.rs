@@ -117,6 +117,8 @@ async fn postgres_queries_are_read_only_bound_and_time_limited() {
     let pr = &v[0].as_ref().unwrap().provenance;
     assert_eq!(pr.kind, "postgres");
     assert!(pr.files.is_empty());
+    // a sequential scan of the four rows, as the transaction's statistics count it
+    assert_eq!(pr.rows_scanned, Some(4));
     let after: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT last_value FROM {schema}.s"
     )))

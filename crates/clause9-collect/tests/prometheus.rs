@@ -190,6 +190,10 @@ async fn promql_at_the_period_end_with_its_range() {
     let pr = &v[0].as_ref().unwrap().provenance;
     assert_eq!(pr.parameters.range.as_deref(), Some("2682000s"));
     assert_eq!(pr.kind, "prometheus");
+    // the samples the query read, from Prometheus' own query statistics
+    assert_eq!(pr.rows_scanned, Some(745));
+    let pr = &v[5].as_ref().unwrap().provenance;
+    assert_eq!(pr.rows_scanned, Some(1490), "both series of the month");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! assembled in `review/pack.rs`.
 
 pub mod pack;
+pub mod schedule;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

@@ -208,30 +208,79 @@ fn attention(o: &mut String, r: &Report) {
     o.push_str("<h2 id=\"attention\">Areas needing attention</h2>\n");
     if r.attention.is_empty() && r.overdue.is_empty() {
         o.push_str("<p>Nothing is red, deteriorating or overdue.</p>\n");
+    } else {
+        o.push_str("<ul>");
+        for a in &r.attention {
+            let _ = write!(
+                o,
+                "<li>{} {}: {}</li>",
+                esc(&a.measure),
+                esc(&a.name),
+                esc(&a.reason)
+            );
+        }
+        for d in &r.overdue {
+            let _ = write!(
+                o,
+                "<li>overdue: {} <code>{}</code> for {} from {} (due {})</li>",
+                esc(&d.measure),
+                esc(&d.base),
+                d.period,
+                esc(&d.collector),
+                esc(&d.due)
+            );
+        }
+        o.push_str("</ul>\n");
+    }
+    corrective(o, r);
+}
+
+fn corrective(o: &mut String, r: &Report) {
+    o.push_str("<h3 id=\"corrective\">Open nonconformities and corrective actions</h3>\n");
+    if r.corrective.is_empty() {
+        o.push_str("<p>No nonconformity is open.</p>\n");
         return;
     }
-    o.push_str("<ul>");
-    for a in &r.attention {
+    o.push_str(
+        "<table class=\"corrective\"><caption>Open nonconformities, overdue first</caption>\
+         <thead><tr><th scope=\"col\">Nonconformity</th><th scope=\"col\">State and next step</th>\
+         <th scope=\"col\">Corrective actions</th></tr></thead><tbody>",
+    );
+    for n in &r.corrective {
         let _ = write!(
             o,
-            "<li>{} {}: {}</li>",
-            esc(&a.measure),
-            esc(&a.name),
-            esc(&a.reason)
+            "<tr{}><td><strong>{}</strong> ({}, {}){}<br>{}<br><small>{} {}, raised {}</small></td><td>{}<br><small>{}</small>{}</td><td>",
+            if n.overdue { " class=\"overdue\"" } else { "" },
+            esc(&n.id),
+            esc(&n.severity),
+            esc(n.state),
+            if n.overdue {
+                " <strong>overdue</strong>"
+            } else {
+                ""
+            },
+            esc(&n.description),
+            esc(n.source),
+            esc(&n.reference),
+            esc(&n.raised_on),
+            esc(n.state),
+            esc(n.next_step),
+            n.check
+                .as_ref()
+                .map_or(String::new(), |c| format!("<br><small>{}</small>", esc(c))),
         );
+        if n.actions.is_empty() {
+            o.push_str("none planned yet");
+        } else {
+            o.push_str("<ul>");
+            for a in &n.actions {
+                let _ = write!(o, "<li>{}</li>", esc(&a.line()));
+            }
+            o.push_str("</ul>");
+        }
+        o.push_str("</td></tr>");
     }
-    for d in &r.overdue {
-        let _ = write!(
-            o,
-            "<li>overdue: {} <code>{}</code> for {} from {} (due {})</li>",
-            esc(&d.measure),
-            esc(&d.base),
-            d.period,
-            esc(&d.collector),
-            esc(&d.due)
-        );
-    }
-    o.push_str("</ul><p>Open corrective actions are not tracked by clause9 yet.</p>\n");
+    o.push_str("</tbody></table>\n");
 }
 
 fn appendix(o: &mut String, r: &Report) {

@@ -4,6 +4,8 @@
 //! what it issues.
 
 pub mod chart;
+pub mod corrective;
+pub mod doc_pdf;
 pub mod html;
 pub mod markdown;
 pub mod model;

@@ -148,22 +148,35 @@ fn attention(o: &mut String, r: &Report) {
     let _ = writeln!(o, "## Areas needing attention\n");
     if r.attention.is_empty() && r.overdue.is_empty() {
         let _ = writeln!(o, "Nothing is red, deteriorating or overdue.\n");
+    } else {
+        for a in &r.attention {
+            let _ = writeln!(o, "- {} {}: {}", a.measure, a.name, a.reason);
+        }
+        for d in &r.overdue {
+            let _ = writeln!(
+                o,
+                "- overdue: {} `{}` for {} from {} (due {})",
+                d.measure, d.base, d.period, d.collector, d.due
+            );
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "### Open nonconformities and corrective actions\n");
+    if r.corrective.is_empty() {
+        let _ = writeln!(o, "No nonconformity is open.\n");
         return;
     }
-    for a in &r.attention {
-        let _ = writeln!(o, "- {} {}: {}", a.measure, a.name, a.reason);
+    for n in &r.corrective {
+        let _ = writeln!(o, "- **{}**", n.headline());
+        let _ = writeln!(o, "  - next: {}", n.next_step);
+        if let Some(c) = &n.check {
+            let _ = writeln!(o, "  - {c}");
+        }
+        for a in &n.actions {
+            let _ = writeln!(o, "  - action {}", a.line());
+        }
     }
-    for d in &r.overdue {
-        let _ = writeln!(
-            o,
-            "- overdue: {} `{}` for {} from {} (due {})",
-            d.measure, d.base, d.period, d.collector, d.due
-        );
-    }
-    let _ = writeln!(
-        o,
-        "\nOpen corrective actions are not tracked by clause9 yet.\n"
-    );
+    let _ = writeln!(o);
 }
 
 fn appendix(o: &mut String, r: &Report) {

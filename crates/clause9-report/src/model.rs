@@ -5,10 +5,13 @@ use clause9_core::Programme;
 use clause9_core::analysis::{ObjectiveRollup, Rollups, StatusCounts, Verdict, rollups};
 use clause9_core::evaluation::{Evaluation, MeasureEvaluation, Status};
 use clause9_core::measure::{BaseMethod, Direction, Measure, OnRed};
+use clause9_core::nonconformity::Nonconformity;
 use clause9_core::observation::Observation;
 use clause9_core::period::Period;
 use clause9_core::schedule::CollectionItem;
 use serde::Serialize;
+
+use crate::corrective::{self, OpenNonconformity};
 
 /// What a report is made from. Nothing here is read from a store or a clock:
 /// the caller passes it all in.
@@ -22,6 +25,8 @@ pub struct Input<'a> {
     pub observations: &'a [Observation],
     /// Overdue collections as of `generated_at`.
     pub overdue: &'a [CollectionItem],
+    /// Every nonconformity (open ones are reported with their corrective actions).
+    pub nonconformities: &'a [Nonconformity],
     /// Keep only measures whose information customers include this group or person.
     pub audience: Option<&'a str>,
     pub generated_at: jiff::Timestamp,
@@ -42,6 +47,8 @@ pub struct Report {
     pub measures: Vec<MeasureSection>,
     pub attention: Vec<Attention>,
     pub overdue: Vec<Overdue>,
+    /// Open nonconformities and their corrective actions, overdue first.
+    pub corrective: Vec<OpenNonconformity>,
     pub rollups: Rollups,
 }
 
@@ -229,6 +236,27 @@ impl Report {
                 ));
             }
         }
+        let today = input
+            .generated_at
+            .to_zoned(settings.timezone.clone())
+            .date();
+        let shown: Vec<String> = measures.iter().map(|m| m.id.clone()).collect();
+        let corrective = corrective::open(
+            input.programme,
+            input.nonconformities,
+            input.audience.map(|_| shown.as_slice()),
+            today,
+        );
+        for n in corrective.iter().filter(|n| n.overdue) {
+            decisions.push(format!(
+                "nonconformity {} is overdue ({}): confirm the owners' new dates or escalate",
+                n.id,
+                n.check
+                    .as_deref()
+                    .filter(|c| c.contains("overdue"))
+                    .map_or("a corrective action is late", |c| c)
+            ));
+        }
         for o in &rollups.objectives {
             if o.on_track == Some(false) {
                 decisions.push(format!(
@@ -270,6 +298,7 @@ impl Report {
             measures,
             attention,
             overdue,
+            corrective,
             rollups,
         }
     }

@@ -13,7 +13,7 @@ use crate::model::{MeasureSection, Report};
 use crate::text::{number, value};
 
 /// A typst string literal.
-fn s(text: &str) -> String {
+pub(crate) fn s(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -30,7 +30,7 @@ fn s(text: &str) -> String {
     out
 }
 
-fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let _ = write!(
         o,
         "#table(columns: {}, stroke: 0.5pt + gray, inset: 4pt, table.header({}),",
@@ -49,11 +49,11 @@ fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) {
     o.push_str(")\n");
 }
 
-fn para(o: &mut String, text: &str) {
+pub(crate) fn para(o: &mut String, text: &str) {
     let _ = writeln!(o, "#par({})", s(text));
 }
 
-fn heading(o: &mut String, level: u8, text: &str) {
+pub(crate) fn heading(o: &mut String, level: u8, text: &str) {
     let _ = writeln!(o, "#heading(level: {level}, {})", s(text));
 }
 
@@ -180,10 +180,21 @@ pub fn source(r: &Report) -> String {
             ))
         );
     }
-    para(
-        &mut o,
-        "Open corrective actions are not tracked by clause9 yet.",
-    );
+    heading(&mut o, 3, "Open nonconformities and corrective actions");
+    if r.corrective.is_empty() {
+        para(&mut o, "No nonconformity is open.");
+    }
+    for n in &r.corrective {
+        let mut items = vec![s(&format!("next: {}", n.next_step))];
+        items.extend(n.check.iter().map(|c| s(c)));
+        items.extend(n.actions.iter().map(|a| s(&format!("action {}", a.line()))));
+        let _ = writeln!(
+            o,
+            "#list({{ strong({}); list({}) }})",
+            s(&n.headline()),
+            items.join(", ")
+        );
+    }
 
     heading(&mut o, 2, "Appendix: constructs and provenance");
     for m in &r.measures {
@@ -304,8 +315,14 @@ fn measure(o: &mut String, m: &MeasureSection) {
 
 /// Typesets the report as PDF bytes.
 pub fn render(r: &Report) -> Result<Vec<u8>, crate::ReportError> {
+    typeset(source(r), format!("clause9 {} {}", r.programme, r.period))
+}
+
+/// Typesets typst `source` with the embedded fonts; `ident` makes the PDF's
+/// identifier stable, so the same input gives the same bytes.
+pub(crate) fn typeset(source: String, ident: String) -> Result<Vec<u8>, crate::ReportError> {
     let engine = TypstEngine::builder()
-        .main_file(source(r))
+        .main_file(source)
         .fonts(typst_assets::fonts())
         .build();
     let doc: PagedDocument = engine
@@ -313,7 +330,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, crate::ReportError> {
         .output
         .map_err(|e| crate::ReportError::Pdf(format!("{e:?}")))?;
     let options = typst_pdf::PdfOptions {
-        ident: typst::foundations::Smart::Custom(format!("clause9 {} {}", r.programme, r.period)),
+        ident: typst::foundations::Smart::Custom(ident),
         ..Default::default()
     };
     typst_pdf::pdf(&doc, &options).map_err(|e| crate::ReportError::Pdf(format!("{e:?}")))

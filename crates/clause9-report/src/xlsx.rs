@@ -103,6 +103,8 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         }
         ws.set_column_width(1, 40)?;
     }
+    corrective_sheet(&mut wb, r, &bold)?;
+    used.push(CORRECTIVE.to_string());
     for m in &r.measures {
         let name = sheet_name(&m.id, &mut used);
         let ws = wb.add_worksheet();
@@ -132,4 +134,61 @@ pub fn render(r: &Report) -> Result<Vec<u8>, XlsxError> {
         ws.set_column_width(0, 12)?;
     }
     wb.save_to_buffer()
+}
+
+/// The name of the sheet of open nonconformities and their actions.
+pub const CORRECTIVE: &str = "Corrective actions";
+
+/// One row per corrective action of each open nonconformity (one row for a
+/// record without actions yet).
+fn corrective_sheet(wb: &mut Workbook, r: &Report, bold: &Format) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(CORRECTIVE)?;
+    let header = [
+        "nonconformity",
+        "state",
+        "severity",
+        "source",
+        "overdue",
+        "next step",
+        "action",
+        "description",
+        "owner",
+        "due",
+        "status",
+        "success criterion",
+    ];
+    for (i, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, bold)?;
+    }
+    let mut row = 0;
+    for n in &r.corrective {
+        let lines: Vec<Option<&crate::corrective::ActionLine>> = if n.actions.is_empty() {
+            vec![None]
+        } else {
+            n.actions.iter().map(Some).collect()
+        };
+        for a in lines {
+            row += 1;
+            ws.write_string(row, 0, &n.id)?;
+            ws.write_string(row, 1, n.state)?;
+            ws.write_string(row, 2, &n.severity)?;
+            ws.write_string(row, 3, &n.reference)?;
+            ws.write_string(row, 4, if n.overdue { "yes" } else { "no" })?;
+            ws.write_string(row, 5, n.next_step)?;
+            if let Some(a) = a {
+                ws.write_string(row, 6, &a.id)?;
+                ws.write_string(row, 7, &a.description)?;
+                ws.write_string(row, 8, &a.owner)?;
+                ws.write_string(row, 9, &a.due)?;
+                ws.write_string(row, 10, &a.status)?;
+                ws.write_string(row, 11, &a.success_criterion)?;
+            }
+        }
+    }
+    if r.corrective.is_empty() {
+        ws.write_string(1, 0, "No nonconformity is open.")?;
+    }
+    ws.set_column_width(7, 40)?;
+    Ok(())
 }

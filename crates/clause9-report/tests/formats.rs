@@ -127,7 +127,7 @@ fn tool(name: &str) -> Command {
         .unwrap_or(false);
     assert!(
         found,
-        "{name} is needed (Debian package poppler-utils; ./scripts/test installs it)"
+        "{name} is needed (poppler-utils or libreoffice-calc-nogui from Debian; ./scripts/test installs them)"
     );
     Command::new(name)
 }
@@ -201,7 +201,17 @@ fn xlsx_reads_back_with_the_right_values() {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let names = wb.sheet_names();
     assert_eq!(names[0], "Summary");
-    assert_eq!(names.len(), 1 + report.measures.len());
+    assert_eq!(names[1], "Corrective actions");
+    assert_eq!(names.len(), 2 + report.measures.len());
+    let actions = wb.worksheet_range("Corrective actions").unwrap();
+    let cell = |r: u32, c: u32| actions.get_value((r, c)).cloned();
+    assert_eq!(cell(1, 0), Some(Data::String("NC-0001".into())));
+    assert_eq!(cell(1, 6), Some(Data::String("A1".into())));
+    assert_eq!(
+        cell(1, 10),
+        Some(Data::String("overdue since 2026-10-31".into()))
+    );
+    assert_eq!(cell(2, 0), Some(Data::String("NC-0002".into())));
     let summary = wb.worksheet_range("Summary").unwrap();
     for (i, m) in report.measures.iter().enumerate() {
         let row = 7 + i as u32;
@@ -285,4 +295,105 @@ fn the_same_input_gives_the_same_bytes() {
         let b = render(&f.report(None), format).unwrap();
         assert_eq!(sha256(&a), sha256(&b), "{format:?}");
     }
+}
+
+#[test]
+fn open_corrective_actions_need_attention() {
+    let f = common::fixture();
+    let r = f.report(None);
+    let ids: Vec<&str> = r.corrective.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["NC-0001", "NC-0002"],
+        "open ones, overdue first; not the closed NC-0003"
+    );
+    let late = &r.corrective[0];
+    assert!(late.overdue);
+    assert_eq!(late.actions[0].status, "overdue since 2026-10-31");
+    assert!(
+        r.summary
+            .decisions
+            .iter()
+            .any(|d| d.starts_with("nonconformity NC-0001 is overdue")),
+        "{:?}",
+        r.summary.decisions
+    );
+    assert!(!r.corrective[1].overdue);
+    assert_eq!(r.corrective[1].actions.len(), 0);
+    // An audience sees the records of its measures and their areas only.
+    let it: Vec<String> = f
+        .report(Some("it_lead"))
+        .corrective
+        .iter()
+        .map(|n| n.id.clone())
+        .collect();
+    assert_eq!(it, ["NC-0001"]);
+    for format in [Format::Html, Format::Markdown] {
+        let text = String::from_utf8(render(&r, format).unwrap()).unwrap();
+        assert!(
+            text.contains("Assign a patch owner per server group")
+                && text.contains("overdue since 2026-10-31")
+                && text.contains("NC-0002")
+                && !text.contains("NC-0003"),
+            "{format:?}"
+        );
+    }
+    let pdf_source = clause9_report::pdf::source(&r);
+    assert!(pdf_source.contains("Assign a patch owner per server group"));
+}
+
+/// LibreOffice (Debian's libreoffice-calc-nogui, installed by scripts/test)
+/// opens the workbook and exports every sheet as CSV: the file is a
+/// spreadsheet another program reads, not only our own reader.
+#[test]
+fn xlsx_opens_in_libreoffice() {
+    let f = common::fixture();
+    let report = f.report(None);
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("report.xlsx");
+    std::fs::write(&xlsx, render(&report, Format::Xlsx).unwrap()).unwrap();
+    let profile = format!("file://{}/profile", dir.path().display());
+    let out = tool("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--norestore", "--convert-to"])
+        // CSV filter options: comma, double quote, UTF-8, …, -1 = every sheet
+        .arg("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1")
+        .arg("--outdir")
+        .arg(dir.path())
+        .arg(&xlsx)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |sheet: &str| {
+        let p = dir.path().join(format!("report-{sheet}.csv"));
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    let summary = read("Summary");
+    for m in &report.measures {
+        assert!(
+            summary.contains(&format!("{},", m.id)) && summary.contains(m.status.as_str()),
+            "{} missing from the Summary sheet as LibreOffice reads it",
+            m.id
+        );
+    }
+    assert!(read("Corrective actions").contains("overdue since 2026-10-31"));
+    let vul = read("M-VUL-01");
+    let m = report.measures.iter().find(|m| m.id == "M-VUL-01").unwrap();
+    let (p, v) = m.series.iter().rev().find(|(_, v)| v.is_some()).unwrap();
+    // LibreOffice writes 15 significant digits
+    let read_back: f64 = vul
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{p},")))
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap_or_else(|| panic!("{p} not in\n{vul}"));
+    let v = v.unwrap();
+    assert!(
+        (read_back - v).abs() <= 1e-12 * v.abs().max(1.0),
+        "{read_back} ≠ {v}"
+    );
 }

@@ -9,7 +9,7 @@ use clause9_core::schedule::{CollectionState, collection_status};
 use serde::Serialize;
 
 use crate::cli::{Format, StoreArgs};
-use crate::context::{current_for, load_programme, open_store, period_or_current, today};
+use crate::context::{current_for, open_store, period_or_current, today};
 use crate::error::CliResult;
 use crate::output::{self, BOLD, Cell, say, state_style, styled};
 
@@ -29,7 +29,7 @@ pub async fn run(
     format: Format,
     store_args: &StoreArgs,
 ) -> CliResult {
-    let programme = load_programme(dir)?;
+    let (programme, registers) = crate::registers::load_all(dir)?;
     let period = period_or_current(&programme, period)?;
     let store = open_store(dir, store_args).await?;
     let observations = current_for(&programme, store.as_ref(), period).await?;
@@ -37,6 +37,19 @@ pub async fn run(
     let today = today(&programme);
     let items = collection_status(&programme, &values, period, today);
     let overdue_work = crate::workflow::red::overdue_work(store.as_ref(), today).await?;
+    let reviews = crate::workflow::review::load_all(store.as_ref()).await?;
+    let next_review = clause9_core::review::schedule::next_review_due(
+        &reviews,
+        programme.settings.first_period.first_day(),
+        registers.review_interval_months,
+    );
+    let review_overdue = next_review < today;
+    let next_audit = crate::workflow::audit::load_all(store.as_ref())
+        .await?
+        .into_iter()
+        .filter(|a| a.completed.is_none())
+        .min_by_key(|a| (a.plan.start, a.id.clone()))
+        .map(|a| (a.id, a.plan.start, a.plan.title));
 
     if format == Format::Json {
         let list: Vec<Item> = items
@@ -50,9 +63,17 @@ pub async fn run(
                 state: i.state.as_str(),
             })
             .collect();
-        return Ok(output::json(
-            &serde_json::json!({ "period": period, "today": today.to_string(), "items": list, "overdue_work": overdue_work }),
-        )?);
+        return Ok(output::json(&serde_json::json!({
+            "period": period,
+            "today": today.to_string(),
+            "items": list,
+            "overdue_work": overdue_work,
+            "next_review_due": next_review.to_string(),
+            "review_overdue": review_overdue,
+            "next_audit": next_audit.as_ref().map(|(id, start, title)| serde_json::json!({
+                "id": id, "start": start.to_string(), "title": title,
+            })),
+        }))?);
     }
 
     let mut by_collector: BTreeMap<&str, Vec<_>> = BTreeMap::new();
@@ -97,6 +118,14 @@ pub async fn run(
         count(CollectionState::Due),
         count(CollectionState::Overdue)
     ));
+    say(format!(
+        "next management review due {next_review}{}",
+        if review_overdue { " (OVERDUE)" } else { "" }
+    ));
+    match &next_audit {
+        Some((id, start, title)) => say(format!("next internal audit: {id} {title}, from {start}")),
+        None => say("next internal audit: none planned (see `clause9 audit plan`)"),
+    }
     if !overdue_work.is_empty() {
         say("\noverdue corrective actions and checks:");
         for line in &overdue_work {

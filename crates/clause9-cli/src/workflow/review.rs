@@ -275,15 +275,11 @@ pub async fn run(command: ReviewCommand) -> CliResult {
 /// The planned date of the next review: the interval after the last signed
 /// one, or after the programme's first period when none is signed yet.
 fn next_review_due(ctx: &super::Ctx, reviews: &[Review]) -> Date {
-    let last = reviews
-        .iter()
-        .filter(|r| r.signed.is_some())
-        .map(|r| r.date)
-        .max()
-        .unwrap_or_else(|| ctx.programme.settings.first_period.first_day());
-    let months = i64::from(ctx.registers.review_interval_months);
-    last.checked_add(jiff::Span::new().months(months))
-        .unwrap_or(last)
+    clause9_core::review::schedule::next_review_due(
+        reviews,
+        ctx.programme.settings.first_period.first_day(),
+        ctx.registers.review_interval_months,
+    )
 }
 
 /// Monthly evaluations from the month after the last review (at most 12) to

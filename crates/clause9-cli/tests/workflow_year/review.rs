@@ -223,6 +223,12 @@ pub fn review_and_export(d: &Path) {
     );
     let list = json(d, &["review", "list"], &["--today", "2026-10-01"]);
     assert_eq!(list["next_review_due"], "2026-09-15");
+    // `status` shows the same due date (against the real clock: the test runs
+    // after 2026-09-15, so it is overdue)
+    let status = json(d, &["status"], &["--period", "2025-09"]);
+    assert_eq!(status["next_review_due"], "2026-09-15");
+    assert_eq!(status["review_overdue"], true);
+    assert_eq!(status["next_audit"], Value::Null, "AUD-0001 is complete");
     assert_eq!(list["review_overdue"], true);
     assert_eq!(
         list["reviews"][0]["overdue_actions"],
@@ -281,6 +287,24 @@ pub fn review_and_export(d: &Path) {
         html.starts_with("<!DOCTYPE html>") && html.contains("<h2>(d3) Audit results</h2>"),
         "{html}"
     );
+    // the same pack as PDF, typeset in process: its text holds every input
+    let pdf = d.join("pack.pdf");
+    c9(
+        d,
+        &["review", "prepare"],
+        &[
+            "--date",
+            "2026-03-15",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let text = super::pdf_text(&pdf);
+    for t in &titles {
+        assert!(text.contains(t), "{t} missing from the PDF pack:\n{text}");
+    }
 
     // OSCAL exports validate and hold every finding and action
     let ar_path = d.join("ar.json");

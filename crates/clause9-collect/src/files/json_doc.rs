@@ -19,15 +19,33 @@ use super::formats;
 use super::schema;
 use crate::error::Failure;
 
-/// Every row of the `.json` files, as one in-memory table.
+/// Parsed JSON takes several times its text's size in memory: the files of
+/// a `.json` table may hold at most the source's memory limit divided by this.
+pub const MEMORY_PER_TEXT_BYTE: u64 = 8;
+
+/// Every row of the `.json` files, as one in-memory table. The files'
+/// (decompressed) text may be at most `memory_mb` / [`MEMORY_PER_TEXT_BYTE`].
 pub fn table(
     paths: &[PathBuf],
     gz: bool,
     declared: &BTreeMap<String, ColumnType>,
+    memory_mb: u64,
 ) -> Result<Arc<MemTable>, Failure> {
     let mut rows = Vec::new();
+    let allowed = (memory_mb << 20) / MEMORY_PER_TEXT_BYTE;
+    let mut budget = allowed;
     for p in paths {
-        read_rows(p, gz, &mut rows)?;
+        read_rows(p, gz, &mut rows, &mut budget).map_err(|f| match f {
+            Failure::Memory { detail, .. } => Failure::Memory {
+                mb: memory_mb,
+                detail: format!(
+                    "{detail}: JSON documents are held in memory and may total {} MiB of text; \
+                     write the evidence as NDJSON (one object per line), which is streamed",
+                    allowed >> 20
+                ),
+            },
+            other => other,
+        })?;
     }
     if rows.is_empty() {
         return Err(Failure::Files("the JSON files hold no objects".into()));
@@ -148,11 +166,26 @@ fn to_text(v: &mut Value, path: String, mixed: &BTreeSet<String>) {
 
 /// Appends the objects of one file: a document's object, an array's
 /// elements, or each of several concatenated objects.
-fn read_rows(path: &Path, gz: bool, rows: &mut Vec<Value>) -> Result<(), Failure> {
+/// `budget` is the text still allowed, reduced by what this file holds.
+fn read_rows(
+    path: &Path,
+    gz: bool,
+    rows: &mut Vec<Value>,
+    budget: &mut u64,
+) -> Result<(), Failure> {
     let mut text = String::new();
     formats::open(path, gz)?
+        .take(budget.saturating_add(1))
         .read_to_string(&mut text)
         .map_err(|e| Failure::Files(format!("cannot read {}: {e}", path.display())))?;
+    let size = text.len() as u64;
+    if size > *budget {
+        return Err(Failure::Memory {
+            mb: 0,
+            detail: format!("{} is too large", path.display()),
+        });
+    }
+    *budget -= size;
     let stream = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
     for (i, value) in stream.enumerate() {
         let value = value

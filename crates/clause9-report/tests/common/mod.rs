@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clause9_core::analysis::analyse_evaluation;
 use clause9_core::engine::{Values, evaluate};
 use clause9_core::evaluation::Evaluation;
+use clause9_core::nonconformity::{Action, Event, Nonconformity, Source, Transition};
 use clause9_core::observation::{Evidence, Method, NewObservation, Observation};
 use clause9_core::period::Period;
 use clause9_core::schedule::{CollectionItem, CollectionState, collection_status};
@@ -26,6 +27,7 @@ pub struct Fixture {
     pub previous: Evaluation,
     pub current: Vec<Observation>,
     pub overdue: Vec<CollectionItem>,
+    pub nonconformities: Vec<Nonconformity>,
 }
 
 /// The starter programme; `M-VUL-01`'s information customers become `it_lead`
@@ -111,7 +113,133 @@ pub fn fixture() -> Fixture {
         previous,
         current,
         overdue,
+        nonconformities: nonconformities(),
     }
+}
+
+/// Three records: NC-0001 from the red M-VUL-01 (area it) with an action due
+/// 2026-10-31 and not implemented, so overdue when the report is issued on
+/// 2026-11-12; NC-0002 from an audit finding in area people, root cause
+/// analysed, no action yet; NC-0003 closed.
+pub fn nonconformities() -> Vec<Nonconformity> {
+    let t = |event: Event, day: i8| Transition {
+        event,
+        by: "ciso".into(),
+        on: jiff::civil::date(2026, 10, day),
+        why: "fixture".into(),
+    };
+    let raised = |source: Source, area: &str| Event::Raised {
+        source,
+        description: format!("raised in area {area}"),
+        severity: "major".into(),
+        area: Some(area.into()),
+        controls: vec![],
+    };
+    let corrected = || Event::Corrected {
+        correction: "contained".into(),
+    };
+    let analysed = || Event::RootCauseAnalysed {
+        whys: vec!["no owner for patching".into()],
+        cause: String::new(),
+        extent: "all servers".into(),
+    };
+    let vul = vec![
+        t(
+            raised(
+                Source::RedIndicator {
+                    measure: "M-VUL-01".into(),
+                    period: "2026-09".into(),
+                },
+                "it",
+            ),
+            2,
+        ),
+        t(corrected(), 3),
+        t(analysed(), 5),
+        t(
+            Event::ActionPlanned {
+                action: Action {
+                    id: "A1".into(),
+                    description: "Assign a patch owner per server group".into(),
+                    owner: Some("it_lead".into()),
+                    due: Some(jiff::civil::date(2026, 10, 31)),
+                    success_criterion: Some("M-VUL-01 green for 3 months".into()),
+                    implemented_on: None,
+                    note: None,
+                },
+            },
+            6,
+        ),
+    ];
+    let audit = vec![
+        t(
+            raised(
+                Source::AuditFinding {
+                    audit: "AUD-0001".into(),
+                    finding: "F1".into(),
+                },
+                "people",
+            ),
+            10,
+        ),
+        t(corrected(), 11),
+        t(analysed(), 12),
+    ];
+    let closed = vec![
+        t(
+            raised(
+                Source::Other {
+                    reference: "x".into(),
+                },
+                "it",
+            ),
+            1,
+        ),
+        t(corrected(), 2),
+        t(analysed(), 3),
+        t(
+            Event::ActionPlanned {
+                action: Action {
+                    id: "A1".into(),
+                    description: "d".into(),
+                    owner: Some("ciso".into()),
+                    due: Some(jiff::civil::date(2026, 10, 3)),
+                    success_criterion: Some("s".into()),
+                    implemented_on: None,
+                    note: None,
+                },
+            },
+            3,
+        ),
+        t(
+            Event::ActionImplemented {
+                action: "A1".into(),
+                note: "done".into(),
+            },
+            3,
+        ),
+        t(
+            Event::CheckPlanned {
+                check: clause9_core::nonconformity::Check {
+                    on: jiff::civil::date(2026, 10, 4),
+                    method: clause9_core::nonconformity::CheckMethod::Manual,
+                },
+            },
+            3,
+        ),
+        t(
+            Event::Verified {
+                effective: true,
+                evidence: "checked".into(),
+            },
+            4,
+        ),
+        t(Event::Closed, 5),
+    ];
+    [("NC-0001", vul), ("NC-0002", audit), ("NC-0003", closed)]
+        .into_iter()
+        .map(|(id, events)| Nonconformity::replay(id, &events).unwrap())
+        .collect()
 }
 
 impl Fixture {
@@ -122,6 +250,7 @@ impl Fixture {
             previous: Some(&self.previous),
             observations: &self.current,
             overdue: &self.overdue,
+            nonconformities: &self.nonconformities,
             audience,
             generated_at: "2026-11-12T10:00:00Z".parse().unwrap(),
         })
