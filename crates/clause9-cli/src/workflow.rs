@@ -1,6 +1,6 @@
 //! Wiring shared by the workflow commands (nc, audit, review, oscal): the
-//! programme with its registers and store, dates, who records, reading event
-//! streams and appending to them.
+//! programme with its registers and store, dates, who records, new events;
+//! the records themselves are `clause9_store::records`, shared with the server.
 
 pub mod audit;
 pub mod audit_plan;
@@ -9,7 +9,6 @@ pub mod oscal;
 pub mod red;
 pub mod review;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,7 +16,7 @@ use clause9_core::Programme;
 use clause9_core::doc::Doc;
 use clause9_core::registers::Registers;
 use clause9_store::records::{Actor, RecordError};
-use clause9_store::{NewEvent, Store, StoredEvent};
+use clause9_store::{NewEvent, Store};
 use jiff::civil::Date;
 
 use crate::cli::StoreArgs;
@@ -96,8 +95,6 @@ pub fn person(programme: &Programme, flag: &str, id: &str) -> CliResult<String> 
     }
 }
 
-pub use clause9_store::records::{decode, encode, next_id};
-
 impl From<RecordError> for CliError {
     fn from(e: RecordError) -> CliError {
         match e {
@@ -114,14 +111,6 @@ impl From<RecordError> for CliError {
     }
 }
 
-/// The events of every stream under `prefix` (`nc/`, `audit/AUD-0001`), grouped by record id.
-pub async fn streams(
-    store: &dyn Store,
-    prefix: &str,
-) -> CliResult<BTreeMap<String, Vec<StoredEvent>>> {
-    Ok(clause9_store::records::streams(store, prefix).await?)
-}
-
 /// A new event for `stream` after `seq - 1` events, recorded now.
 pub fn event(
     stream: &str,
@@ -132,11 +121,6 @@ pub fn event(
     why: &str,
 ) -> NewEvent {
     clause9_store::records::event(stream, seq, name, payload, by, why, jiff::Timestamp::now())
-}
-
-/// Appends, all or nothing. `Ok(false)` when a once-only event was already stored.
-pub async fn append(store: &dyn Store, events: Vec<NewEvent>) -> CliResult<bool> {
-    Ok(clause9_store::records::append(store, events).await?)
 }
 
 /// Who records a step, on which date, stored now.

@@ -37,7 +37,11 @@ fn programme() -> clause9_core::Programme {
 }
 
 /// The SMTP server of `smtp_server.py`, its port and a reader of its messages.
-fn smtp_server() -> (std::process::Child, u16, BufReader<std::process::ChildStdout>) {
+fn smtp_server() -> (
+    std::process::Child,
+    u16,
+    BufReader<std::process::ChildStdout>,
+) {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_server.py");
     let python = if std::path::Path::new("/usr/bin/python3").exists() {
         "/usr/bin/python3"
@@ -188,9 +192,17 @@ async fn workflow_notices_go_to_the_right_people_as_they_chose_once() {
             end: day(end),
             methods: "m".into(),
         };
-        audits::create(&programme, &registers, store.as_ref(), plan, &[], &actor, "plan")
-            .await
-            .unwrap();
+        audits::create(
+            &programme,
+            &registers,
+            store.as_ref(),
+            plan,
+            &[],
+            &actor,
+            "plan",
+        )
+        .await
+        .unwrap();
     }
     reviews::open(
         &programme,

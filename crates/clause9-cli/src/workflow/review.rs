@@ -16,8 +16,6 @@ use crate::context::split_dir;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-pub const PREFIX: &str = records::PREFIX;
-
 pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Review>> {
     Ok(records::load_all(store).await?)
 }

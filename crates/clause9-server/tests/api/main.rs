@@ -3,6 +3,7 @@
 
 mod access;
 mod env;
+mod housekeeping;
 mod reads;
 mod web;
 mod workflow;
@@ -55,6 +56,7 @@ cases!(
     web::sign_in_form_needs_its_token,
     web::pages_need_a_session_and_render,
     web::my_work_stores_values_and_shows_problems,
+    housekeeping::housekeeping_deletes_expired_sessions_and_old_failures,
     workflow::nonconformities_follow_their_lifecycle,
     workflow::audits_need_independent_auditors_and_findings_open_nonconformities,
     workflow::reviews_are_minuted_signed_and_locked,
