@@ -44,7 +44,7 @@ use crate::state::AppState;
         nonconformities::implement, nonconformities::plan_check, nonconformities::verify,
         nonconformities::close,
         audits::list, audits::get, audits::create, audits::assign, audits::get_checklist,
-        audits::grades, audits::record_finding, audits::complete,
+        audits::grades, audits::record_finding, audits::complete, audits::programme,
         reviews::list, reviews::get, reviews::pack, reviews::open, reviews::attend,
         reviews::discuss, reviews::decide, reviews::add_action, reviews::action_done,
         reviews::sign,
@@ -131,6 +131,7 @@ fn workflow_routes() -> Router<AppState> {
         .route("/api/v1/audits/{id}/findings", post(audits::record_finding))
         .route("/api/v1/audits/{id}/completion", post(audits::complete))
         .route("/api/v1/audit-grades", get(audits::grades))
+        .route("/api/v1/audit-programme", get(audits::programme))
         .route("/api/v1/reviews", get(reviews::list).post(reviews::open))
         .route("/api/v1/review-pack", get(reviews::pack))
         .route("/api/v1/reviews/{id}", get(reviews::get))

@@ -53,6 +53,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/audits/{id}/findings"),
     ("post", "/api/v1/audits/{id}/completion"),
     ("get", "/api/v1/audit-grades"),
+    ("get", "/api/v1/audit-programme"),
     ("get", "/api/v1/reviews"),
     ("post", "/api/v1/reviews"),
     ("get", "/api/v1/review-pack"),

@@ -4,6 +4,7 @@
 //! `clause9_core`) and appending it through the workflow store, which writes
 //! the audit log in the same transaction. One implementation, two front ends.
 
+pub mod audit_programme;
 pub mod audits;
 pub mod evaluate;
 pub mod nonconformities;

@@ -416,3 +416,72 @@ pub async fn complete(
     let audit = records::complete(state.store.as_ref(), &id, b.summary, &who, &why).await?;
     Ok(Json(view(&state, &audit).await?))
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProgrammeParams {
+    /// The first month, YYYY-MM (default next month).
+    pub start: Option<String>,
+    /// The cycle in months (default the audit settings' cycle, 36).
+    pub months: Option<u32>,
+}
+
+/// The risk-based audit programme, as `clause9 audit plan --format json`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditProgramme {
+    pub start: String,
+    pub months: u32,
+    /// Month by month: each item (clause or control, area), its occurrence in
+    /// the cycle and why it is placed there.
+    #[schema(value_type = Vec<Object>)]
+    pub slots: Vec<serde_json::Value>,
+}
+
+/// The risk-based internal audit programme over a cycle: every clause and
+/// applicable control covered, areas with open nonconformities, red or
+/// deteriorating measures or high risks sooner and more often.
+#[utoipa::path(get, path = "/api/v1/audit-programme", tag = "audits", params(ProgrammeParams),
+    responses((status = 200, body = AuditProgramme), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn programme(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Query(params): Query<ProgrammeParams>,
+) -> ApiResult<Json<AuditProgramme>> {
+    use clause9_core::period::{Frequency, Period};
+    let (programme, registers) = programme_and_registers(&state)?;
+    let day = today(&state, &programme);
+    let start = match params.start.as_deref() {
+        Some(text) => match text.parse::<Period>() {
+            Ok(p) if p.frequency() == Frequency::Monthly => p,
+            _ => {
+                return Err(ApiError::invalid(
+                    "the request was refused",
+                    vec![format!("start: `{text}` is not a month such as 2026-01")],
+                ));
+            }
+        },
+        None => Period::containing(Frequency::Monthly, day).next(),
+    };
+    let months = params.months.unwrap_or(registers.audit.cycle_months);
+    if !(1..=120).contains(&months) {
+        return Err(ApiError::invalid(
+            "the request was refused",
+            vec!["months: give 1 to 120".into()],
+        ));
+    }
+    // the risk signals as they stood when the programme starts
+    let slots = clause9_store::records::audit_programme::programme_slots(
+        &programme,
+        &registers,
+        state.store.as_ref(),
+        start,
+        months,
+        day.min(start.first_day()),
+    )
+    .await?;
+    Ok(Json(AuditProgramme {
+        start: start.to_string(),
+        months,
+        slots: slots.iter().map(to_json).collect::<ApiResult<_>>()?,
+    }))
+}

@@ -60,6 +60,7 @@ cases!(
     workflow::nonconformities_follow_their_lifecycle,
     workflow::audits_need_independent_auditors_and_findings_open_nonconformities,
     workflow::reviews_are_minuted_signed_and_locked,
+    workflow::the_notification_job_tells_owners_of_overdue_corrective_actions,
     workflow_access::workflow_resources_need_credentials,
     workflow_access::workflow_writes_need_the_right_role,
     workflow_access::only_independent_assigned_auditors_record_findings,

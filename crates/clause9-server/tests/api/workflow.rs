@@ -453,6 +453,42 @@ pub async fn audits_need_independent_auditors_and_findings_open_nonconformities(
         200,
     );
     assert_eq!(completed["total"], 1);
+
+    // the risk-based programme: the open nonconformity brings A.8.8 in `it` forward
+    let programme = ok(
+        &env.get(
+            "/api/v1/audit-programme?start=2026-12&months=12",
+            Some(&auditor),
+        )
+        .await,
+        200,
+    );
+    assert_eq!(
+        (programme["start"].clone(), programme["months"].clone()),
+        (json!("2026-12"), json!(12))
+    );
+    let placed: Vec<&Value> = programme["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .filter(|i| i["item"] == json!({"requirement": "A.8.8", "area": "it"}))
+        .collect();
+    assert!(!placed.is_empty(), "{programme}");
+    assert!(
+        placed[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("open nonconformity NC-0001"),
+        "{}",
+        placed[0]
+    );
+    assert_eq!(
+        env.get("/api/v1/audit-programme?start=2026-Q4", Some(&auditor))
+            .await
+            .status,
+        422
+    );
 }
 
 pub async fn reviews_are_minuted_signed_and_locked(env: &Env) {
@@ -617,4 +653,85 @@ pub async fn reviews_are_minuted_signed_and_locked(env: &Env) {
     let record = ok(&env.get(mr, Some(&owner)).await, 200);
     assert_eq!(record["events"].as_array().unwrap().len(), 8);
     assert_eq!(logged(env, "review/MR-0001").await.len(), 8);
+}
+
+pub async fn the_notification_job_tells_owners_of_overdue_corrective_actions(env: &Env) {
+    let owner = env.user("itl", "it_lead", Role::Owner).await;
+    let nc = "/api/v1/nonconformities/NC-0001";
+    ok(
+        &env.post_json(
+            "/api/v1/nonconformities",
+            Some(&owner),
+            json!({"source": "other", "description": "restores untested", "severity": "minor"}),
+        )
+        .await,
+        201,
+    );
+    for (path, body) in [
+        ("correction", json!({"correction": "c"})),
+        (
+            "root-cause",
+            json!({"cause": "no schedule", "extent": "none"}),
+        ),
+        (
+            "actions",
+            json!({"description": "schedule tests", "owner": "it_lead", "due": "2026-11-01",
+                   "success_criterion": "monthly restore tests"}),
+        ),
+    ] {
+        ok(
+            &env.post_json(&format!("{nc}/{path}"), Some(&owner), body)
+                .await,
+            200,
+        );
+    }
+    // it_lead takes only corrective-action notices, by webhook to a listener on loopback
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let tx = tx.clone();
+            async move {
+                tx.send(body).unwrap();
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let put = env
+        .send(
+            axum::http::Request::put("/api/v1/notifications/preferences")
+                .header(axum::http::header::AUTHORIZATION, format!("Bearer {owner}"))
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(
+                    json!({"kinds": ["corrective_action_overdue"], "email": false, "webhook": hook})
+                        .to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{}", put.text());
+    let channels = clause9_notify::Channels::new(None);
+    let report = clause9_server::notifier::run_once(&env.state, &channels, "me")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.posted, 1);
+    let posted = rx.recv().await.unwrap();
+    assert_eq!(
+        (posted["kind"].as_str(), posted["key"].as_str()),
+        (
+            Some("corrective_action_overdue"),
+            Some("action-overdue:NC-0001:A1:it_lead")
+        )
+    );
+    // once
+    let again = clause9_server::notifier::run_once(&env.state, &channels, "me")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.posted, 0);
 }

@@ -17,6 +17,7 @@ const READS: &[&str] = &[
     "/api/v1/audits/AUD-0001",
     "/api/v1/audits/AUD-0001/checklist",
     "/api/v1/audit-grades",
+    "/api/v1/audit-programme",
     "/api/v1/reviews",
     "/api/v1/reviews/MR-0001",
     "/api/v1/review-pack",
