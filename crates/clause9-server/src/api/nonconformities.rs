@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::page::{Page, PageParams};
 use crate::api::programme_or_503;
-use crate::api::records::{EventView, actor, body, date, history, to_json, today};
+use crate::api::records::{EventView, actor, api_words, body, date, history, to_json, today};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -141,7 +141,7 @@ async fn view(state: &AppState, nc: &Nonconformity) -> ApiResult<NcView> {
         nonconformity: to_json(nc)?,
         overdue: nc.is_overdue(today),
         overdue_work: records::overdue_parts(nc, today),
-        next: next_step(nc.state).into(),
+        next: api_words(next_step(nc.state)),
         events: history(state, &format!("{}{}", records::PREFIX, nc.id)).await?,
     })
 }

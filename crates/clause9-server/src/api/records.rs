@@ -19,9 +19,62 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The command-line names in the shared rules' messages, and what the API calls them.
+const API_WORDS: &[(&str, &str)] = &[
+    ("(--cause)", "(`cause`)"),
+    ("(--description)", "(`description`)"),
+    ("(--due)", "(`due`)"),
+    ("(--evidence)", "(`evidence`)"),
+    ("(--owner)", "(`owner`)"),
+    ("(--success)", "(`success_criterion`)"),
+    ("(--why-chain)", "(`whys`)"),
+    ("(--why)", "(`why`)"),
+    (
+        "(`nc correct`)",
+        "(`POST /api/v1/nonconformities/{id}/correction`)",
+    ),
+    (
+        "(`nc analyse`)",
+        "(`POST /api/v1/nonconformities/{id}/root-cause`)",
+    ),
+    (
+        "(`nc action`)",
+        "(`POST /api/v1/nonconformities/{id}/actions`)",
+    ),
+    (
+        "(`nc implement`)",
+        "(`POST /api/v1/nonconformities/{id}/actions/{action}/implementation`)",
+    ),
+    (
+        "(`nc check`)",
+        "(`POST /api/v1/nonconformities/{id}/check`)",
+    ),
+    (
+        "(`nc verify`)",
+        "(`POST /api/v1/nonconformities/{id}/verification`)",
+    ),
+    (
+        "(`nc close`)",
+        "(`POST /api/v1/nonconformities/{id}/closure`)",
+    ),
+];
+
+/// A message of the shared rules with the API's names for fields and steps.
+pub fn api_words(message: &str) -> String {
+    API_WORDS
+        .iter()
+        .fold(message.to_string(), |m, (cli, api)| m.replace(cli, api))
+}
+
 impl From<RecordError> for ApiError {
     fn from(e: RecordError) -> ApiError {
-        let lines = e.lines();
+        let lines: Vec<String> = e.lines().iter().map(|l| api_words(l)).collect();
+        let e = match e {
+            RecordError::NotFound(m) => RecordError::NotFound(api_words(&m)),
+            RecordError::WrongState(m) => RecordError::WrongState(api_words(&m)),
+            RecordError::Locked(m) => RecordError::Locked(api_words(&m)),
+            other => other,
+        };
         match e {
             RecordError::NotFound(m) => ApiError::not_found(m),
             RecordError::Refused(_) => ApiError::invalid("the change was refused", lines),

@@ -108,9 +108,21 @@ pub async fn nonconformities_follow_their_lifecycle(env: &Env) {
     assert!(
         early
             .text()
-            .contains("NC-0001 is corrected: closing is not possible now"),
+            .contains("NC-0001 is corrected: closing is not possible now; next: analyse the root cause (`POST /api/v1/nonconformities/{id}/root-cause`)"),
         "{}",
         early.text()
+    );
+    let no_cause = env
+        .post_json(
+            &format!("{nc}/root-cause"),
+            Some(&owner),
+            json!({"extent": "all backup jobs"}),
+        )
+        .await;
+    assert_eq!(no_cause.status, 422);
+    assert_eq!(
+        no_cause.json()["error"]["details"],
+        json!(["give the root cause (`cause`) or the five whys (`whys`)"])
     );
     ok(
         &env.post_json(
