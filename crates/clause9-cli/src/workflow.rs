@@ -1,6 +1,6 @@
 //! Wiring shared by the workflow commands (nc, audit, review, oscal): the
-//! programme with its registers and store, dates, who records, reading event
-//! streams and appending to them.
+//! programme with its registers and store, dates, who records, new events;
+//! the records themselves are `clause9_store::records`, shared with the server.
 
 pub mod audit;
 pub mod audit_plan;
@@ -9,17 +9,15 @@ pub mod oscal;
 pub mod red;
 pub mod review;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clause9_core::Programme;
 use clause9_core::doc::Doc;
 use clause9_core::registers::Registers;
-use clause9_store::{Appended, NewEvent, Store, StoredEvent};
+use clause9_store::records::{Actor, RecordError};
+use clause9_store::{NewEvent, Store};
 use jiff::civil::Date;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::cli::StoreArgs;
 use crate::cli_workflow::{DocFormat, Step};
@@ -97,51 +95,23 @@ pub fn person(programme: &Programme, flag: &str, id: &str) -> CliResult<String> 
     }
 }
 
-/// An event's stored payload: the event with the date it happened.
-pub fn encode<E: Serialize>(event: &E, on: Date) -> serde_json::Value {
-    let mut v = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
-    if let Some(map) = v.as_object_mut() {
-        map.insert("on".into(), serde_json::Value::String(on.to_string()));
+impl From<RecordError> for CliError {
+    fn from(e: RecordError) -> CliError {
+        match e {
+            RecordError::Store(e) => e.into(),
+            RecordError::Corrupt(m) => CliError::Failed(anyhow::anyhow!(m)),
+            RecordError::Changed(stream) => CliError::Failed(anyhow::anyhow!(
+                "{stream} was changed by someone else meanwhile; run the command again"
+            )),
+            RecordError::VerdictNeeded => CliError::invalid(
+                "manual check: say --effective or --not-effective, with --evidence",
+            ),
+            other => CliError::Invalid(other.lines()),
+        }
     }
-    v
 }
 
-pub fn decode<E: DeserializeOwned>(e: &StoredEvent) -> CliResult<(E, Date)> {
-    let bad = |what: String| {
-        CliError::Failed(anyhow::anyhow!(
-            "stored event #{} of {} cannot be read ({what}); the database was changed outside clause9",
-            e.id,
-            e.stream
-        ))
-    };
-    let on = e
-        .payload
-        .get("on")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse::<Date>().ok())
-        .ok_or_else(|| bad("no date".into()))?;
-    let event = serde_json::from_value(e.payload.clone()).map_err(|err| bad(err.to_string()))?;
-    Ok((event, on))
-}
-
-/// The events of every stream under `prefix` (`nc/`, `audit/AUD-0001`), grouped by record id.
-pub async fn streams(
-    store: &dyn Store,
-    prefix: &str,
-) -> CliResult<BTreeMap<String, Vec<StoredEvent>>> {
-    let mut out: BTreeMap<String, Vec<StoredEvent>> = BTreeMap::new();
-    for e in store.workflow().events(prefix).await? {
-        let id = e
-            .stream
-            .split_once('/')
-            .map_or("", |(_, id)| id)
-            .to_string();
-        out.entry(id).or_default().push(e);
-    }
-    Ok(out)
-}
-
-/// A new event for `stream` after `seq - 1` events.
+/// A new event for `stream` after `seq - 1` events, recorded now.
 pub fn event(
     stream: &str,
     seq: usize,
@@ -150,41 +120,16 @@ pub fn event(
     by: &str,
     why: &str,
 ) -> NewEvent {
-    NewEvent {
-        stream: stream.to_string(),
-        seq: seq as i64,
-        event: name.to_string(),
-        payload,
-        recorded_by: by.to_string(),
-        recorded_at: jiff::Timestamp::now(),
-        reason: why.to_string(),
-        once_key: None,
-    }
+    clause9_store::records::event(stream, seq, name, payload, by, why, jiff::Timestamp::now())
 }
 
-/// Appends, all or nothing. `Ok(false)` when a once-only event was already stored.
-pub async fn append(store: &dyn Store, events: Vec<NewEvent>) -> CliResult<bool> {
-    match store.workflow().append_events(&events).await? {
-        Appended::Stored(_) => Ok(true),
-        Appended::AlreadyDone { .. } => Ok(false),
-        Appended::StreamChanged { stream } => Err(CliError::Failed(anyhow::anyhow!(
-            "{stream} was changed by someone else meanwhile; run the command again"
-        ))),
-    }
-}
-
-/// The next free id `PREFIX-0001` given the ids in use.
-pub fn next_id<'a>(prefix: &str, used: impl Iterator<Item = &'a String>) -> String {
-    let n = used
-        .filter_map(|id| {
-            id.strip_prefix(prefix)?
-                .strip_prefix('-')?
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}-{:04}", n + 1)
+/// Who records a step, on which date, stored now.
+pub fn actor(programme: &Programme, step: &Step) -> CliResult<Actor> {
+    Ok(Actor {
+        by: who(programme, step)?,
+        on: on(programme, step)?,
+        at: jiff::Timestamp::now(),
+    })
 }
 
 /// Writes a document (or JSON) to a file or standard output.

@@ -5,9 +5,11 @@
 
 mod deliver;
 mod notices;
+mod workflow;
 
 pub use deliver::{Channels, DeliveryReport, Mailer, deliver, webhook_allowed};
 pub use notices::{NoticeSource, collection_notices, turned_red};
+pub use workflow::{UPCOMING_DAYS, WorkflowNotices, WorkflowRecords, workflow_notices};
 
 use std::collections::BTreeSet;
 
@@ -23,16 +25,18 @@ pub enum NoticeKind {
     CorrectiveActionOverdue,
     ReviewUpcoming,
     AuditUpcoming,
+    EffectivenessCheckDue,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 6] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::CollectionDue,
         NoticeKind::CollectionOverdue,
         NoticeKind::IndicatorRed,
         NoticeKind::CorrectiveActionOverdue,
         NoticeKind::ReviewUpcoming,
         NoticeKind::AuditUpcoming,
+        NoticeKind::EffectivenessCheckDue,
     ];
 }
 

@@ -8,15 +8,15 @@ use jiff::civil::Date;
 
 use crate::{Notice, NoticeKind};
 
-/// Other features' notices (corrective actions overdue, audits and reviews
-/// coming up): implemented by them as they land; nothing implements it yet.
+/// Other features' notices (corrective actions overdue, effectiveness checks
+/// due, audits and reviews coming up): `WorkflowNotices` implements it.
 #[async_trait::async_trait]
 pub trait NoticeSource: Send + Sync {
     async fn notices(&self, today: Date) -> Vec<Notice>;
 }
 
 /// The people a party (person or group id) stands for.
-fn people(programme: &Programme, party: &str) -> Vec<String> {
+pub(crate) fn people(programme: &Programme, party: &str) -> Vec<String> {
     match programme.settings.groups.get(party) {
         Some(members) => members.clone(),
         None if programme.settings.people.contains_key(party) => vec![party.to_string()],

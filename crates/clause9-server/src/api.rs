@@ -2,12 +2,16 @@
 //! response goes through (security headers, request metrics, body limits).
 
 pub mod admin;
+pub mod audits;
 pub mod docs;
 pub mod evaluations;
 pub mod evidence;
 pub mod measures;
+pub mod nonconformities;
 pub mod observations;
 pub mod page;
+pub mod records;
+pub mod reviews;
 pub mod session;
 pub mod system;
 
@@ -35,6 +39,15 @@ use crate::state::AppState;
         admin::users, admin::add_user, admin::audit_log, admin::verify,
         crate::metrics::metrics, crate::calendar::feed,
         crate::notifier::get_preferences, crate::notifier::put_preferences,
+        nonconformities::list, nonconformities::get, nonconformities::raise,
+        nonconformities::correct, nonconformities::analyse, nonconformities::add_action,
+        nonconformities::implement, nonconformities::plan_check, nonconformities::verify,
+        nonconformities::close,
+        audits::list, audits::get, audits::create, audits::assign, audits::get_checklist,
+        audits::grades, audits::record_finding, audits::complete, audits::programme,
+        reviews::list, reviews::get, reviews::pack, reviews::open, reviews::attend,
+        reviews::discuss, reviews::decide, reviews::add_action, reviews::action_done,
+        reviews::sign,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security),
@@ -73,6 +86,64 @@ pub fn programme_or_503(state: &AppState) -> Result<Arc<Programme>, ApiError> {
         .programme
         .current()
         .ok_or_else(|| ApiError::unavailable("no valid programme is loaded; see the server log"))
+}
+
+/// Nonconformities, audits and management reviews.
+fn workflow_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/nonconformities",
+            get(nonconformities::list).post(nonconformities::raise),
+        )
+        .route("/api/v1/nonconformities/{id}", get(nonconformities::get))
+        .route(
+            "/api/v1/nonconformities/{id}/correction",
+            post(nonconformities::correct),
+        )
+        .route(
+            "/api/v1/nonconformities/{id}/root-cause",
+            post(nonconformities::analyse),
+        )
+        .route(
+            "/api/v1/nonconformities/{id}/actions",
+            post(nonconformities::add_action),
+        )
+        .route(
+            "/api/v1/nonconformities/{id}/actions/{action}/implementation",
+            post(nonconformities::implement),
+        )
+        .route(
+            "/api/v1/nonconformities/{id}/check",
+            post(nonconformities::plan_check),
+        )
+        .route(
+            "/api/v1/nonconformities/{id}/verification",
+            post(nonconformities::verify),
+        )
+        .route(
+            "/api/v1/nonconformities/{id}/closure",
+            post(nonconformities::close),
+        )
+        .route("/api/v1/audits", get(audits::list).post(audits::create))
+        .route("/api/v1/audits/{id}", get(audits::get))
+        .route("/api/v1/audits/{id}/auditors", post(audits::assign))
+        .route("/api/v1/audits/{id}/checklist", get(audits::get_checklist))
+        .route("/api/v1/audits/{id}/findings", post(audits::record_finding))
+        .route("/api/v1/audits/{id}/completion", post(audits::complete))
+        .route("/api/v1/audit-grades", get(audits::grades))
+        .route("/api/v1/audit-programme", get(audits::programme))
+        .route("/api/v1/reviews", get(reviews::list).post(reviews::open))
+        .route("/api/v1/review-pack", get(reviews::pack))
+        .route("/api/v1/reviews/{id}", get(reviews::get))
+        .route("/api/v1/reviews/{id}/attendees", post(reviews::attend))
+        .route("/api/v1/reviews/{id}/discussion", post(reviews::discuss))
+        .route("/api/v1/reviews/{id}/decisions", post(reviews::decide))
+        .route("/api/v1/reviews/{id}/actions", post(reviews::add_action))
+        .route(
+            "/api/v1/reviews/{id}/actions/{action}/done",
+            post(reviews::action_done),
+        )
+        .route("/api/v1/reviews/{id}/signature", post(reviews::sign))
 }
 
 /// The whole application.
@@ -115,6 +186,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/notifications/preferences",
             get(crate::notifier::get_preferences).put(crate::notifier::put_preferences),
         )
+        .merge(workflow_routes())
         .merge(crate::web::routes(evidence_limit))
         .fallback(|| async { ApiError::not_found("no such endpoint; see /api/v1/openapi.json") })
         .route_layer(axum::middleware::from_fn_with_state(

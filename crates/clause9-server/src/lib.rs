@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod error;
 pub mod headers;
+pub mod housekeeping;
 pub mod jobs;
 pub mod metrics;
 pub mod notifier;

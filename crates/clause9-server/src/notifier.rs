@@ -1,16 +1,17 @@
 //! The notification job: once per run, in the one process holding the
 //! `notify` lease, works out the collections due and overdue (the previous
 //! and the current month's collection periods) and the indicators that
-//! turned red, and delivers them by each person's preferences. Email is
+//! turned red, and — through `clause9_notify::WorkflowNotices` — corrective
+//! actions overdue, effectiveness checks due, audits and management reviews
+//! coming up; delivers them by each person's preferences. Email is
 //! configured from the environment (`CLAUSE9_SMTP_URL`, `CLAUSE9_SMTP_FROM`).
-//! Corrective actions, audits and reviews add their notices through
-//! `clause9_notify::NoticeSource` when they land (none is wired yet).
 
 use axum::Json;
 use axum::extract::State;
 use clause9_core::period::Period;
 use clause9_notify::{
-    Channels, DeliveryReport, Mailer, Preferences, collection_notices, deliver, turned_red,
+    Channels, DeliveryReport, Mailer, NoticeSource, Preferences, WorkflowNotices,
+    collection_notices, deliver, turned_red,
 };
 use clause9_store::accounts::Change;
 use jiff::{SignedDuration, Timestamp};
@@ -70,6 +71,21 @@ pub async fn run_once(
     let previous = evaluate(state, &programme, month.prev().prev()).await?;
     let current = evaluate(state, &programme, month.prev()).await?;
     notices.extend(turned_red(&programme, &previous, &current));
+    match crate::api::records::programme_and_registers(state) {
+        Ok((programme, registers)) => {
+            let source = WorkflowNotices {
+                store: state.store.clone(),
+                programme,
+                registers,
+            };
+            notices.extend(source.notices(today).await);
+        }
+        Err(e) => tracing::error!(
+            "corrective action, audit and review notices are skipped: {} {:?}",
+            e.message,
+            e.details
+        ),
+    }
     let report = deliver(state.store.as_ref(), &programme, &notices, channels, now).await?;
     state.store.jobs().release("notify", holder).await?;
     Ok(Some(report))
@@ -142,7 +158,8 @@ pub async fn put_preferences(
 #[allow(dead_code)]
 pub struct PreferencesDoc {
     /// Any of collection_due, collection_overdue, indicator_red,
-    /// corrective_action_overdue, review_upcoming, audit_upcoming (default: all).
+    /// corrective_action_overdue, effectiveness_check_due, review_upcoming,
+    /// audit_upcoming (default: all).
     kinds: Vec<String>,
     /// By email to the person's address in the programme (default true).
     email: bool,

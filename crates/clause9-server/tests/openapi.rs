@@ -32,6 +32,38 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/audit-log/verify"),
     ("get", "/api/v1/notifications/preferences"),
     ("put", "/api/v1/notifications/preferences"),
+    ("get", "/api/v1/nonconformities"),
+    ("post", "/api/v1/nonconformities"),
+    ("get", "/api/v1/nonconformities/{id}"),
+    ("post", "/api/v1/nonconformities/{id}/correction"),
+    ("post", "/api/v1/nonconformities/{id}/root-cause"),
+    ("post", "/api/v1/nonconformities/{id}/actions"),
+    (
+        "post",
+        "/api/v1/nonconformities/{id}/actions/{action}/implementation",
+    ),
+    ("post", "/api/v1/nonconformities/{id}/check"),
+    ("post", "/api/v1/nonconformities/{id}/verification"),
+    ("post", "/api/v1/nonconformities/{id}/closure"),
+    ("get", "/api/v1/audits"),
+    ("post", "/api/v1/audits"),
+    ("get", "/api/v1/audits/{id}"),
+    ("post", "/api/v1/audits/{id}/auditors"),
+    ("get", "/api/v1/audits/{id}/checklist"),
+    ("post", "/api/v1/audits/{id}/findings"),
+    ("post", "/api/v1/audits/{id}/completion"),
+    ("get", "/api/v1/audit-grades"),
+    ("get", "/api/v1/audit-programme"),
+    ("get", "/api/v1/reviews"),
+    ("post", "/api/v1/reviews"),
+    ("get", "/api/v1/review-pack"),
+    ("get", "/api/v1/reviews/{id}"),
+    ("post", "/api/v1/reviews/{id}/attendees"),
+    ("post", "/api/v1/reviews/{id}/discussion"),
+    ("post", "/api/v1/reviews/{id}/decisions"),
+    ("post", "/api/v1/reviews/{id}/actions"),
+    ("post", "/api/v1/reviews/{id}/actions/{action}/done"),
+    ("post", "/api/v1/reviews/{id}/signature"),
 ];
 
 fn collect_refs(value: &serde_json::Value, out: &mut BTreeSet<String>) {
@@ -90,7 +122,10 @@ async fn the_document_describes_every_route_and_is_valid() {
 
     // Every described route is served (not the 404 fallback, not 405).
     for (method, path) in &described {
-        let uri = path.replace("{id}", "M-AW-01").replace("{file}", "x.ics");
+        let uri = path
+            .replace("{id}", "M-AW-01")
+            .replace("{action}", "A1")
+            .replace("{file}", "x.ics");
         let request = Request::builder()
             .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
             .uri(&uri)

@@ -71,7 +71,8 @@ macro_rules! both {
 both!(
     sign_in_record_and_sign_out_over_tcp,
     edits_are_picked_up_and_broken_ones_refused,
-    servers_share_sessions_and_throttling
+    servers_share_sessions_and_throttling,
+    a_review_is_minuted_signed_and_locked_over_tcp
 );
 
 async fn sign_in_record_and_sign_out_over_tcp(env: &Env) {
@@ -267,4 +268,70 @@ async fn servers_share_sessions_and_throttling(env: &Env) {
     assert_eq!(locked.status(), 429);
     a.stop().await.unwrap();
     b.stop().await.unwrap();
+}
+
+/// The chair signs in with a session: writes need the CSRF token, the signed
+/// minutes refuse further edits (409), and a viewer's token reads them.
+async fn a_review_is_minuted_signed_and_locked_over_tcp(env: &Env) {
+    env.user("robin", "ceo", Role::Reviewer).await;
+    let viewer = env.user("vi", "it_lead", Role::Viewer).await;
+    let running = server(env).await;
+    let base = format!("http://{}", running.addr);
+    let http = client();
+    let login = http
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": "robin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let csrf = login.json::<serde_json::Value>().await.unwrap()["csrf"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let post = |path: &str, body: serde_json::Value, csrf: Option<&str>| {
+        let mut request = http.post(format!("{base}{path}")).json(&body);
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.send()
+    };
+    let open = json!({"title": "Autumn review", "date": "2026-11-14", "chair": "ceo"});
+    let refused = post("/api/v1/reviews", open.clone(), None).await.unwrap();
+    assert_eq!(refused.status(), 403, "no CSRF token");
+    let opened = post("/api/v1/reviews", open, Some(&csrf)).await.unwrap();
+    assert_eq!(opened.status(), 201);
+    let attend = post(
+        "/api/v1/reviews/MR-0001/attendees",
+        json!({"person": "ceo"}),
+        Some(&csrf),
+    )
+    .await
+    .unwrap();
+    assert_eq!(attend.status(), 200);
+    let signed = post("/api/v1/reviews/MR-0001/signature", json!({}), Some(&csrf))
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 200);
+    let late = post(
+        "/api/v1/reviews/MR-0001/decisions",
+        json!({"kind": "change", "text": "too late"}),
+        Some(&csrf),
+    )
+    .await
+    .unwrap();
+    assert_eq!(late.status(), 409);
+    let body: serde_json::Value = late.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "locked");
+    let read = http
+        .get(format!("{base}/api/v1/reviews/MR-0001"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+    let review: serde_json::Value = read.json().await.unwrap();
+    assert_eq!(review["state"], "signed");
+    assert_eq!(review["events"].as_array().unwrap().len(), 3);
+    running.stop().await.unwrap();
 }

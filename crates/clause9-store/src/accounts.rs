@@ -172,6 +172,14 @@ pub trait Accounts: Send + Sync {
     async fn note_login_failure(&self, keys: &[String], at: Timestamp) -> Result<(), StoreError>;
     /// Failed sign-ins under `key` at or after `since`.
     async fn login_failures(&self, key: &str, since: Timestamp) -> Result<i64, StoreError>;
+
+    /// Housekeeping: deletes the sessions expired at `now` and the failed
+    /// sign-ins noted before `failures_before`; returns how many of each.
+    async fn purge_expired(
+        &self,
+        now: Timestamp,
+        failures_before: Timestamp,
+    ) -> Result<(u64, u64), StoreError>;
 }
 
 /// Row of `users`.

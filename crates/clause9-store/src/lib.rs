@@ -17,6 +17,7 @@ mod error;
 pub mod jobs;
 pub mod notifications;
 mod postgres;
+pub mod records;
 mod reports;
 mod rows;
 mod shared;

@@ -63,7 +63,7 @@ pub async fn run(args: ReportArgs<'_>) -> CliResult {
         .into_iter()
         .filter(|c| c.state == CollectionState::Overdue)
         .collect();
-    let nonconformities = crate::workflow::nc::load_all(store.as_ref()).await?;
+    let nonconformities = clause9_store::records::nonconformities::load_all(store.as_ref()).await?;
     let now = jiff::Timestamp::now();
     let report = Report::build(&Input {
         programme: &programme,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use clause9_core::engine::Values;
 use clause9_core::schedule::{CollectionState, collection_status};
+use clause9_store::records;
 use serde::Serialize;
 
 use crate::cli::{Format, StoreArgs};
@@ -37,14 +38,10 @@ pub async fn run(
     let today = today(&programme);
     let items = collection_status(&programme, &values, period, today);
     let overdue_work = crate::workflow::red::overdue_work(store.as_ref(), today).await?;
-    let reviews = crate::workflow::review::load_all(store.as_ref()).await?;
-    let next_review = clause9_core::review::schedule::next_review_due(
-        &reviews,
-        programme.settings.first_period.first_day(),
-        registers.review_interval_months,
-    );
+    let reviews = records::reviews::load_all(store.as_ref()).await?;
+    let next_review = records::reviews::next_due(&programme, &registers, &reviews);
     let review_overdue = next_review < today;
-    let next_audit = crate::workflow::audit::load_all(store.as_ref())
+    let next_audit = records::audits::load_all(store.as_ref())
         .await?
         .into_iter()
         .filter(|a| a.completed.is_none())

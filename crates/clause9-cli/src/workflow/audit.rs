@@ -2,91 +2,37 @@
 //! record findings (nonconformities open 10.2 records), complete, list,
 //! checklists, reports and coverage; `audit plan` is in `audit_plan.rs`.
 
-use clause9_core::audit::independence::{competence_gaps, conflicts};
 use clause9_core::audit::report::{checklist, checklist_doc, report_doc};
-use clause9_core::audit::{Audit, AuditEvent, Finding, Plan, ScopeItem};
-use clause9_core::nonconformity::{Event, Source, Transition};
+use clause9_core::audit::{Audit, Plan, ScopeItem};
 use clause9_store::Store;
+use clause9_store::records::audits::{self as records, NewFinding};
 use serde_json::json;
 
-use super::{Ctx, append, date, decode, emit, encode, event, on, open, person, streams, who, why};
+use super::{Ctx, actor, date, emit, open, why};
 use crate::cli::Format;
 use crate::cli_workflow::{AuditCommand, Step};
 use crate::context::split_dir;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-pub const PREFIX: &str = "audit/";
-
 pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Audit>> {
-    let mut out = Vec::new();
-    for (id, events) in streams(store, PREFIX).await? {
-        let list = events
-            .iter()
-            .map(decode::<AuditEvent>)
-            .collect::<CliResult<Vec<_>>>()?;
-        out.push(Audit::replay(&id, &list).map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?);
-    }
-    Ok(out)
+    Ok(records::load_all(store).await?)
 }
 
 async fn load_one(ctx: &Ctx, id: &str) -> CliResult<(Audit, usize)> {
-    let events = streams(ctx.store.as_ref(), &format!("{PREFIX}{id}")).await?;
-    let list = events
-        .get(id)
-        .ok_or_else(|| CliError::invalid(format!("no audit `{id}`: see `clause9 audit list`")))?;
-    let decoded = list
-        .iter()
-        .map(decode::<AuditEvent>)
-        .collect::<CliResult<Vec<_>>>()?;
-    let audit = Audit::replay(id, &decoded).map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
-    Ok((audit, list.len()))
+    records::load(ctx.store.as_ref(), id)
+        .await
+        .map_err(|e| match e {
+            clause9_store::records::RecordError::NotFound(_) => {
+                CliError::invalid(format!("no audit `{id}`: see `clause9 audit list`"))
+            }
+            other => other.into(),
+        })
 }
 
 /// `REQ` or `REQ@AREA`, checked against the catalogue and the areas.
 pub fn scope_item(ctx: &Ctx, text: &str) -> CliResult<ScopeItem> {
-    let (req, area) = match text.split_once('@') {
-        Some((r, a)) => (r.trim(), Some(a.trim().to_string())),
-        None => (text.trim(), None),
-    };
-    if clause9_core::controls::name_of(req).is_none() {
-        return Err(CliError::invalid(format!(
-            "scope `{text}`: `{req}` is neither a clause (4 … 10.2) nor an Annex A control (A.5.1 … A.8.34)"
-        )));
-    }
-    if ctx.registers.exclusions.contains_key(req) {
-        return Err(CliError::invalid(format!(
-            "scope `{text}`: {req} is excluded in the statement of applicability and is not audited"
-        )));
-    }
-    if let Some(a) = &area
-        && !ctx.programme.settings.areas.contains_key(a)
-    {
-        return Err(CliError::invalid(format!(
-            "scope `{text}`: unknown area `{a}`"
-        )));
-    }
-    Ok(ScopeItem {
-        requirement: req.to_string(),
-        area,
-    })
-}
-
-/// Refuses an auditor who is not independent of the scope or not competent for it.
-fn check_auditor(ctx: &Ctx, scope: &[ScopeItem], p: &str) -> CliResult {
-    person(&ctx.programme, "auditor", p)?;
-    let mut problems = conflicts(&ctx.programme, scope, p);
-    problems.extend(competence_gaps(&ctx.registers, scope, p));
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Invalid(
-            problems
-                .into_iter()
-                .map(|c| format!("{p} cannot audit this scope: {c}"))
-                .collect(),
-        ))
-    }
+    Ok(records::scope_item(&ctx.programme, &ctx.registers, text)?)
 }
 
 pub async fn run(command: AuditCommand) -> CliResult {
@@ -135,57 +81,36 @@ pub async fn run(command: AuditCommand) -> CliResult {
                 end: date("--end", &end)?,
                 methods,
             };
-            if plan.end < plan.start {
-                return Err(CliError::invalid("--end is before --start"));
-            }
-            for a in &auditors {
-                check_auditor(&ctx, &plan.scope, a)?;
-            }
-            let by = who(&ctx.programme, &step)?;
-            let day = on(&ctx.programme, &step)?;
+            let actor = actor(&ctx.programme, &step)?;
             let why = why(&step, Some("audit programme"))?;
-            let used: Vec<String> = load_all(ctx.store.as_ref())
-                .await?
-                .into_iter()
-                .map(|a| a.id)
-                .collect();
-            let id = super::next_id("AUD", used.iter());
-            let stream = format!("{PREFIX}{id}");
-            let mut events = vec![event(
-                &stream,
-                1,
-                "planned",
-                encode(&AuditEvent::Planned { plan }, day),
-                &by,
+            let audit = records::create(
+                &ctx.programme,
+                &ctx.registers,
+                ctx.store.as_ref(),
+                plan,
+                &auditors,
+                &actor,
                 &why,
-            )];
-            for (i, a) in auditors.iter().enumerate() {
-                let e = AuditEvent::AuditorAssigned { person: a.clone() };
-                events.push(event(&stream, i + 2, e.name(), encode(&e, day), &by, &why));
-            }
-            append(ctx.store.as_ref(), events).await?;
+            )
+            .await?;
+            let id = audit.id;
             say(format!("planned {id}"));
             Ok(())
         }
         AuditCommand::Assign { args, step } => {
             let (dir, rest) = split_dir(&args, 2);
             let ctx = open(&dir, &step.store).await?;
-            let (mut audit, n) = load_one(&ctx, &rest[0]).await?;
-            check_auditor(&ctx, &audit.plan.scope, &rest[1])?;
-            let day = on(&ctx.programme, &step)?;
-            let e = AuditEvent::AuditorAssigned {
-                person: rest[1].clone(),
-            };
-            audit.apply(&e, day).map_err(CliError::invalid)?;
-            let ev = event(
-                &format!("{PREFIX}{}", audit.id),
-                n + 1,
-                e.name(),
-                encode(&e, day),
-                &who(&ctx.programme, &step)?,
+            load_one(&ctx, &rest[0]).await?;
+            let audit = records::assign(
+                &ctx.programme,
+                &ctx.registers,
+                ctx.store.as_ref(),
+                &rest[0],
+                &rest[1],
+                &actor(&ctx.programme, &step)?,
                 &why(&step, Some("auditor assigned"))?,
-            );
-            append(ctx.store.as_ref(), vec![ev]).await?;
+            )
+            .await?;
             say(format!("{}: {} assigned", audit.id, rest[1]));
             Ok(())
         }
@@ -204,19 +129,15 @@ pub async fn run(command: AuditCommand) -> CliResult {
         } => {
             let (dir, rest) = split_dir(&args, 1);
             let ctx = open(&dir, &step.store).await?;
-            let (mut audit, n) = load_one(&ctx, &rest[0]).await?;
-            let day = on(&ctx.programme, &step)?;
-            let e = AuditEvent::Completed { summary };
-            audit.apply(&e, day).map_err(CliError::invalid)?;
-            let ev = event(
-                &format!("{PREFIX}{}", audit.id),
-                n + 1,
-                e.name(),
-                encode(&e, day),
-                &who(&ctx.programme, &step)?,
+            load_one(&ctx, &rest[0]).await?;
+            let audit = records::complete(
+                ctx.store.as_ref(),
+                &rest[0],
+                summary,
+                &actor(&ctx.programme, &step)?,
                 &why(&step, Some("audit completed"))?,
-            );
-            append(ctx.store.as_ref(), vec![ev]).await?;
+            )
+            .await?;
             say(format!("{}: completed", audit.id));
             Ok(())
         }
@@ -224,11 +145,7 @@ pub async fn run(command: AuditCommand) -> CliResult {
             let ctx = open(&dir, &list.store).await?;
             let today = super::as_of(&ctx.programme, list.today.as_deref())?;
             let audits = load_all(ctx.store.as_ref()).await?;
-            let state = |a: &Audit| match &a.completed {
-                Some(_) => "completed",
-                None if a.plan.end < today => "overdue",
-                None => "open",
-            };
+            let state = |a: &Audit| records::state(a, today);
             if list.format == Format::Json {
                 let v: Vec<_> = audits
                     .iter()
@@ -302,82 +219,55 @@ async fn finding(
 ) -> CliResult {
     let (dir, rest) = split_dir(args, 1);
     let ctx = open(&dir, &step.store).await?;
-    let (mut audit, n) = load_one(&ctx, &rest[0]).await?;
-    let Some(g) = ctx.registers.grade(grade).cloned() else {
-        let names: Vec<&str> = ctx
-            .registers
-            .audit
-            .grades
-            .iter()
-            .map(|g| g.id.as_str())
-            .collect();
-        return Err(CliError::invalid(format!(
-            "--grade `{grade}`: use one of {}",
-            names.join(", ")
+    load_one(&ctx, &rest[0]).await?;
+    let finding = NewFinding {
+        item: item.to_string(),
+        grade: grade.to_string(),
+        statement,
+        evidence,
+    };
+    let (audit, nc_id) = records::record_finding(
+        &ctx.programme,
+        &ctx.registers,
+        ctx.store.as_ref(),
+        &rest[0],
+        finding,
+        &actor(&ctx.programme, step)?,
+        &why(step, Some("audit finding"))?,
+    )
+    .await
+    .map_err(|e| match e {
+        // the command line names its flags
+        clause9_store::records::RecordError::Refused(lines) => CliError::Invalid(
+            lines
+                .into_iter()
+                .map(|l| {
+                    if l.starts_with("grade ") || l.starts_with("evidence:") {
+                        format!("--{l}")
+                    } else {
+                        l
+                    }
+                })
+                .collect(),
+        ),
+        other => other.into(),
+    })?;
+    let Some(f) = audit.findings.last() else {
+        return Err(CliError::Failed(anyhow::anyhow!(
+            "{} has no finding after recording one",
+            audit.id
         )));
     };
-    if evidence.trim().is_empty() {
-        return Err(CliError::invalid(
-            "--evidence: every finding needs its evidence",
-        ));
-    }
-    let item = scope_item(&ctx, item)?;
-    let day = on(&ctx.programme, step)?;
-    let by = who(&ctx.programme, step)?;
-    let fid = format!("F{}", audit.findings.len() + 1);
-    let mut events = Vec::new();
-    let mut nc_id = None;
-    if let Some(severity) = &g.nonconformity {
-        let t = Transition {
-            event: Event::Raised {
-                source: Source::AuditFinding {
-                    audit: audit.id.clone(),
-                    finding: fid.clone(),
-                },
-                description: statement.clone(),
-                severity: severity.clone(),
-                area: item.area.clone(),
-                controls: vec![item.requirement.clone()],
-            },
-            by: by.clone(),
-            on: day,
-            why: format!("{} found in audit {}", g.name, audit.id),
-        };
-        let ncs = super::nc::load_all(ctx.store.as_ref()).await?;
-        let (id, e) = super::nc::raise_events(&ncs, &t, None)?;
-        nc_id = Some(id);
-        events.push(e);
-    }
-    let e = AuditEvent::FindingRecorded {
-        finding: Finding {
-            id: fid.clone(),
-            item,
-            grade: g.id.clone(),
-            statement,
-            evidence,
-            nonconformity: nc_id.clone(),
-            on: day,
-        },
-    };
-    audit.apply(&e, day).map_err(CliError::invalid)?;
-    events.insert(
-        0,
-        event(
-            &format!("{PREFIX}{}", audit.id),
-            n + 1,
-            e.name(),
-            encode(&e, day),
-            &by,
-            &why(step, Some("audit finding"))?,
-        ),
-    );
-    append(ctx.store.as_ref(), events).await?;
+    let name = ctx
+        .registers
+        .grade(&f.grade)
+        .map_or(f.grade.clone(), |g| g.name.clone());
     match nc_id {
         Some(nc) => say(format!(
-            "{}/{fid} recorded ({}); opened {nc}",
-            audit.id, g.name
+            "{}/{} recorded ({name}); opened {nc}",
+            audit.id, f.id
         )),
-        None => say(format!("{}/{fid} recorded ({})", audit.id, g.name)),
+        None => say(format!("{}/{} recorded ({name})", audit.id, f.id)),
     }
     Ok(())
 }

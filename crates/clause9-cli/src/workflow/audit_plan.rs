@@ -4,10 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use clause9_core::audit::planner::{Signal, Slot, plan};
+use clause9_core::audit::planner::Slot;
 use clause9_core::audit::universe;
 use clause9_core::doc::Doc;
-use clause9_core::evaluation::Status;
 use clause9_core::period::{Frequency, Period};
 use jiff::civil::Date;
 use serde_json::json;
@@ -15,96 +14,20 @@ use serde_json::json;
 use super::{Ctx, as_of, emit, open};
 use crate::cli::{Format, StoreArgs};
 use crate::cli_workflow::{DocFormat, ListArgs};
-use crate::context::{current_for, parse_period, today};
+use crate::context::{parse_period, today};
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-/// What makes areas and controls more urgent on `day`.
-pub async fn signals(ctx: &Ctx, day: Date) -> CliResult<Vec<Signal>> {
-    let mut out = Vec::new();
-    for n in super::nc::load_all(ctx.store.as_ref())
-        .await?
-        .iter()
-        .filter(|n| n.is_open())
-    {
-        out.push(Signal {
-            area: n.area.clone(),
-            controls: n.controls.clone(),
-            reason: format!("open nonconformity {}", n.id),
-            weight: 3,
-        });
-    }
-    let latest = Period::containing(Frequency::Monthly, day).prev();
-    let evaluate = |p: Period| async move {
-        let obs = current_for(&ctx.programme, ctx.store.as_ref(), p).await?;
-        CliResult::Ok(clause9_core::engine::evaluate(&ctx.programme, &obs, p))
-    };
-    let now = evaluate(latest).await?;
-    let before = evaluate(latest.prev()).await?;
-    for m in &now.measures {
-        let Some(def) = ctx.programme.measure(&m.id) else {
-            continue;
-        };
-        let prev = before.measures.iter().find(|x| x.id == m.id);
-        // deteriorating: a worse status than the month before, or an amber
-        // value that got worse (a green one moving within green is not a signal)
-        let rank = |s: Status| match s {
-            Status::Green => Some(0),
-            Status::Amber => Some(1),
-            Status::Red => Some(2),
-            Status::NoData => None,
-        };
-        let worse_status = match (prev.and_then(|p| rank(p.status)), rank(m.status)) {
-            (Some(a), Some(b)) => b > a,
-            _ => false,
-        };
-        let worse_value = match (prev.and_then(|p| p.value), m.value) {
-            (Some(a), Some(b)) => !def.indicator.direction.at_least_as_good(b, a),
-            _ => false,
-        };
-        let worse = worse_status || (worse_value && m.status == Status::Amber);
-        if m.status == Status::Red {
-            out.push(Signal {
-                area: def.area.clone(),
-                controls: def.controls.clone(),
-                reason: format!("measure {} red in {latest}", m.id),
-                weight: 3,
-            });
-        } else if worse {
-            out.push(Signal {
-                area: def.area.clone(),
-                controls: def.controls.clone(),
-                reason: format!("measure {} deteriorating in {latest}", m.id),
-                weight: 2,
-            });
-        }
-    }
-    let high = ctx.registers.audit.high_risk;
-    for r in ctx
-        .registers
-        .risks
-        .iter()
-        .filter(|r| r.score() >= high && r.status != "closed")
-    {
-        out.push(Signal {
-            area: r.area.clone(),
-            controls: r.controls.clone(),
-            reason: format!("high risk {} (score {})", r.id, r.score()),
-            weight: 3,
-        });
-    }
-    Ok(out)
-}
-
-pub async fn programme_slots(
-    ctx: &Ctx,
-    start: Period,
-    months: u32,
-    day: Date,
-) -> CliResult<Vec<Slot>> {
-    let items = universe(&ctx.programme, &ctx.registers);
-    let signals = signals(ctx, day).await?;
-    Ok(plan(&items, &signals, start, months))
+async fn programme_slots(ctx: &Ctx, start: Period, months: u32, day: Date) -> CliResult<Vec<Slot>> {
+    Ok(clause9_store::records::audit_programme::programme_slots(
+        &ctx.programme,
+        &ctx.registers,
+        ctx.store.as_ref(),
+        start,
+        months,
+        day,
+    )
+    .await?)
 }
 
 fn month(text: &str) -> CliResult<Period> {

@@ -1,74 +1,38 @@
 //! `clause9 nc …`: raise, correct, analyse, plan actions, implement, plan and
 //! verify the effectiveness check, close; list and show with overdue work.
 
-use clause9_core::nonconformity::from_red::auto_verdict;
 use clause9_core::nonconformity::{
-    Action, Check, CheckMethod, Event, Nonconformity, Refused, Source, Transition, next_step,
+    Action, Check, CheckMethod, Event, Nonconformity, Source, Transition, next_step,
 };
-use clause9_core::period::Period;
 use clause9_store::Store;
+use clause9_store::records::nonconformities as records;
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::{Ctx, append, as_of, date, event, on, open, person, streams, who, why};
+use super::{Ctx, actor, as_of, date, on, open, person, who, why};
 use crate::cli::Format;
 use crate::cli_workflow::{NcCommand, Step};
-use crate::context::{current_for, split_dir};
+use crate::context::split_dir;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-pub const PREFIX: &str = "nc/";
+pub const PREFIX: &str = records::PREFIX;
 
 /// Every nonconformity, rebuilt from its events, by id.
 pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Nonconformity>> {
-    let mut out = Vec::new();
-    for (id, events) in streams(store, PREFIX).await? {
-        let transitions = events
-            .iter()
-            .map(|e| {
-                Transition::from_payload(&e.payload, &e.recorded_by, &e.reason).map_err(|err| {
-                    CliError::Failed(anyhow::anyhow!(
-                        "stored event #{} of {id} cannot be read ({err})",
-                        e.id
-                    ))
-                })
-            })
-            .collect::<CliResult<Vec<_>>>()?;
-        out.push(
-            Nonconformity::replay(&id, &transitions)
-                .map_err(|e| CliError::Failed(anyhow::anyhow!("{id}: {e}")))?,
-        );
-    }
-    Ok(out)
-}
-
-fn refused(e: Refused) -> CliError {
-    CliError::invalid(e.to_string())
+    Ok(records::load_all(store).await?)
 }
 
 /// Applies a transition to a stored nonconformity and appends it.
 async fn transition(ctx: &Ctx, id: &str, t: Transition) -> CliResult<Nonconformity> {
-    let all = load_all(ctx.store.as_ref()).await?;
-    let Some(mut nc) = all.into_iter().find(|n| n.id == id) else {
-        return Err(CliError::invalid(format!(
-            "no nonconformity `{id}`: see `clause9 nc list`"
-        )));
-    };
-    nc.apply(&t).map_err(refused)?;
-    let seq = nc.history.len();
-    append(
-        ctx.store.as_ref(),
-        vec![event(
-            &format!("{PREFIX}{id}"),
-            seq,
-            t.event.name(),
-            t.payload(),
-            &t.by,
-            &t.why,
-        )],
-    )
-    .await?;
-    Ok(nc)
+    records::apply(ctx.store.as_ref(), id, t, jiff::Timestamp::now())
+        .await
+        .map_err(|e| match e {
+            clause9_store::records::RecordError::NotFound(_) => {
+                CliError::invalid(format!("no nonconformity `{id}`: see `clause9 nc list`"))
+            }
+            other => other.into(),
+        })
 }
 
 /// The events to raise a new nonconformity (and its id), checked.
@@ -77,18 +41,12 @@ pub fn raise_events(
     t: &Transition,
     once_key: Option<String>,
 ) -> CliResult<(String, clause9_store::NewEvent)> {
-    let id = super::next_id("NC", used.iter().map(|n| &n.id));
-    Nonconformity::replay(&id, std::slice::from_ref(t)).map_err(refused)?;
-    let mut e = event(
-        &format!("{PREFIX}{id}"),
-        1,
-        "raised",
-        t.payload(),
-        &t.by,
-        &t.why,
-    );
-    e.once_key = once_key;
-    Ok((id, e))
+    Ok(records::raise_event(
+        used,
+        t,
+        once_key,
+        jiff::Timestamp::now(),
+    )?)
 }
 
 pub async fn run(command: NcCommand) -> CliResult {
@@ -132,36 +90,23 @@ pub async fn run(command: NcCommand) -> CliResult {
             step,
         } => {
             let ctx = open(&dir, &step.store).await?;
+            let problems = records::check_raise(
+                &ctx.programme,
+                &source,
+                &severity,
+                area.as_deref(),
+                &controls,
+            );
+            if !problems.is_empty() {
+                return Err(CliError::Invalid(
+                    problems.into_iter().map(|p| format!("--{p}")).collect(),
+                ));
+            }
             let source = match source.as_str() {
                 "incident" => Source::Incident { reference },
                 "management_review" => Source::ManagementReview { reference },
-                "other" => Source::Other { reference },
-                "audit_finding" | "red_indicator" => {
-                    return Err(CliError::invalid(format!(
-                        "--source {source}: these are raised by `clause9 audit finding` and `clause9 evaluate`"
-                    )));
-                }
-                other => {
-                    return Err(CliError::invalid(format!(
-                        "--source `{other}`: use incident, management_review or other"
-                    )));
-                }
+                _ => Source::Other { reference },
             };
-            if !matches!(severity.as_str(), "major" | "minor") {
-                return Err(CliError::invalid("--severity: use major or minor"));
-            }
-            if let Some(a) = &area
-                && !ctx.programme.settings.areas.contains_key(a)
-            {
-                return Err(CliError::invalid(format!("--area: unknown area `{a}`")));
-            }
-            for c in &controls {
-                if clause9_core::controls::name_of(c).is_none() {
-                    return Err(CliError::invalid(format!(
-                        "--control: unknown control `{c}`"
-                    )));
-                }
-            }
             let t = Transition {
                 event: Event::Raised {
                     source,
@@ -174,10 +119,8 @@ pub async fn run(command: NcCommand) -> CliResult {
                 on: on(&ctx.programme, &step)?,
                 why: why(&step, Some(&description))?,
             };
-            let used = load_all(ctx.store.as_ref()).await?;
-            let (id, e) = raise_events(&used, &t, None)?;
-            append(ctx.store.as_ref(), vec![e]).await?;
-            say(format!("raised {id}"));
+            let nc = records::raise(ctx.store.as_ref(), &t, jiff::Timestamp::now()).await?;
+            say(format!("raised {}", nc.id));
             Ok(())
         }
         NcCommand::Correct {
@@ -288,15 +231,7 @@ async fn step_on(
     let (dir, rest) = split_dir(args, 1);
     let ctx = open(&dir, &step.store).await?;
     let id = rest[0].clone();
-    let mut event = make(&ctx)?;
-    if let Event::ActionPlanned { action } = &mut event {
-        let all = load_all(ctx.store.as_ref()).await?;
-        let n = all
-            .iter()
-            .find(|n| n.id == id)
-            .map_or(0, |n| n.actions.len());
-        action.id = format!("A{}", n + 1);
-    }
+    let event = make(&ctx)?;
     let t = Transition {
         event,
         by: who(&ctx.programme, step)?,
@@ -358,66 +293,17 @@ async fn verify(
     let (dir, rest) = split_dir(args, 1);
     let ctx = open(&dir, &step.store).await?;
     let id = &rest[0];
-    let day = on(&ctx.programme, step)?;
-    let nc = load_all(ctx.store.as_ref())
-        .await?
-        .into_iter()
-        .find(|n| &n.id == id)
-        .ok_or_else(|| CliError::invalid(format!("no nonconformity `{id}`")))?;
-    // the lifecycle's own checks (state, planned date) come first
-    let mut probe = nc.clone();
-    probe
-        .apply(&Transition {
-            event: Event::Verified {
-                effective: true,
-                evidence: "probe".into(),
-            },
-            by: "probe".into(),
-            on: day,
-            why: "probe".into(),
-        })
-        .map_err(refused)?;
-    let (effective, evidence) = match nc.check.as_ref().map(|c| &c.method) {
-        Some(CheckMethod::Measure { measure, periods }) => {
-            // only periods that started after the last action was implemented count
-            let after = nc.actions.iter().filter_map(|a| a.implemented_on).max();
-            let (verdict, statuses) = measure_verdict(&ctx, measure, *periods, day, after).await?;
-            let evidence = format!("{measure} over the last {periods} periods: {statuses}");
-            match verdict {
-                Some(v) => (v, evidence),
-                None => {
-                    return Err(CliError::invalid(format!(
-                        "{id}: not enough data to verify yet ({evidence}); record the values and run again"
-                    )));
-                }
-            }
-        }
-        _ => {
-            if effective == not_effective {
-                return Err(CliError::invalid(
-                    "manual check: say --effective or --not-effective, with --evidence",
-                ));
-            }
-            (effective, evidence)
-        }
-    };
-    let t = Transition {
-        event: Event::Verified {
-            effective,
-            evidence,
-        },
-        by: who(&ctx.programme, step)?,
-        on: day,
-        why: why(
-            step,
-            Some(if effective {
-                "effectiveness check passed"
-            } else {
-                "effectiveness check failed"
-            }),
-        )?,
-    };
-    let nc = transition(&ctx, id, t).await?;
+    let manual = (effective != not_effective).then_some((effective, evidence));
+    let nc = records::verify(
+        &ctx.programme,
+        ctx.store.as_ref(),
+        id,
+        manual,
+        &actor(&ctx.programme, step)?,
+        step.why.as_deref(),
+    )
+    .await?;
+    let effective = nc.state != clause9_core::nonconformity::State::Reopened;
     say(format!(
         "{id}: {}; now {} — next: {}",
         if effective {
@@ -429,52 +315,6 @@ async fn verify(
         next_step(nc.state)
     ));
     Ok(())
-}
-
-/// The statuses of a measure's last `periods` collection periods that ended
-/// before `day`; a period that started before `after` (the last action's
-/// implementation) counts as no data.
-pub async fn measure_verdict(
-    ctx: &Ctx,
-    measure: &str,
-    periods: u32,
-    day: Date,
-    after: Option<Date>,
-) -> CliResult<(Option<bool>, String)> {
-    let m = ctx
-        .programme
-        .measure(measure)
-        .ok_or_else(|| CliError::invalid(format!("unknown measure `{measure}`")))?;
-    let mut p = Period::containing(m.frequency.collection, day).prev();
-    let mut list = Vec::new();
-    for _ in 0..periods.max(1) {
-        list.push(p);
-        p = p.prev();
-    }
-    list.reverse();
-    let mut statuses = Vec::new();
-    for p in &list {
-        let obs = current_for(&ctx.programme, ctx.store.as_ref(), *p).await?;
-        let e = clause9_core::engine::evaluate(&ctx.programme, &obs, *p);
-        let s = e
-            .measures
-            .iter()
-            .find(|x| x.id == measure)
-            .map_or(clause9_core::evaluation::Status::NoData, |x| x.status);
-        let s = if after.is_some_and(|a| p.first_day() < a) {
-            clause9_core::evaluation::Status::NoData
-        } else {
-            s
-        };
-        statuses.push(s);
-    }
-    let text = list
-        .iter()
-        .zip(&statuses)
-        .map(|(p, s)| format!("{p} {}", s.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Ok((auto_verdict(&statuses, periods), text))
 }
 
 fn print_list(ncs: &[Nonconformity], today: Date, format: Format) -> CliResult {
@@ -530,14 +370,7 @@ fn print_list(ncs: &[Nonconformity], today: Date, format: Format) -> CliResult {
 
 /// "OVERDUE: A1 due 2026-04-30, check due 2026-05-01", or empty.
 pub fn overdue_text(n: &Nonconformity, today: Date) -> String {
-    let mut parts: Vec<String> = n
-        .overdue_actions(today)
-        .iter()
-        .map(|a| format!("{} due {}", a.id, a.due_date()))
-        .collect();
-    if let Some(c) = n.overdue_check(today) {
-        parts.push(format!("check due {}", c.on));
-    }
+    let parts = records::overdue_parts(n, today);
     if parts.is_empty() {
         String::new()
     } else {

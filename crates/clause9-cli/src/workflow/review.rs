@@ -2,32 +2,22 @@
 //! discussion, decisions, action items), the chair's sign-off that locks
 //! them, and the follow-up of action items.
 
-use clause9_core::period::{Frequency, Period};
-use clause9_core::review::pack::{PackInput, pack};
 use clause9_core::review::{Review, ReviewAction, ReviewEvent};
 use clause9_store::Store;
+use clause9_store::records::RecordError;
+use clause9_store::records::reviews::{self as records, check_person};
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::{append, date, decode, emit, encode, event, on, open, person, streams, who, why};
+use super::{actor, date, emit, open, who, why};
 use crate::cli::Format;
 use crate::cli_workflow::{ReviewCommand, Step};
-use crate::context::{current_for, split_dir};
+use crate::context::split_dir;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-pub const PREFIX: &str = "review/";
-
 pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Review>> {
-    let mut out = Vec::new();
-    for (id, events) in streams(store, PREFIX).await? {
-        let list = events
-            .iter()
-            .map(decode::<ReviewEvent>)
-            .collect::<CliResult<Vec<_>>>()?;
-        out.push(Review::replay(&id, &list).map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?);
-    }
-    Ok(out)
+    Ok(records::load_all(store).await?)
 }
 
 /// Appends one event to `[DIR] REVIEW` after checking it against the record.
@@ -39,29 +29,30 @@ async fn step_on(
     let (dir, rest) = split_dir(args, 1);
     let ctx = open(&dir, &step.store).await?;
     let id = &rest[0];
-    let events = streams(ctx.store.as_ref(), &format!("{PREFIX}{id}")).await?;
-    let list = events
-        .get(id.as_str())
-        .ok_or_else(|| CliError::invalid(format!("no review `{id}`: see `clause9 review list`")))?;
-    let decoded = list
-        .iter()
-        .map(decode::<ReviewEvent>)
-        .collect::<CliResult<Vec<_>>>()?;
-    let mut review =
-        Review::replay(id, &decoded).map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
-    let e = make(&ctx, &review)?;
-    let day = on(&ctx.programme, step)?;
-    review.apply(&e, day).map_err(CliError::invalid)?;
-    let by = who(&ctx.programme, step)?;
-    let ev = event(
-        &format!("{PREFIX}{id}"),
-        list.len() + 1,
-        e.name(),
-        encode(&e, day),
-        &by,
-        &why(step, Some(e.name()))?,
-    );
-    append(ctx.store.as_ref(), vec![ev]).await?;
+    let actor = actor(&ctx.programme, step)?;
+    let mut failed = None;
+    let made = records::step(
+        ctx.store.as_ref(),
+        id,
+        |review| {
+            make(&ctx, review).map_err(|e| {
+                failed = Some(e);
+                RecordError::refused("")
+            })
+        },
+        &actor,
+        step.why.as_deref(),
+    )
+    .await;
+    let (_, e) = match (made, failed) {
+        (_, Some(e)) => return Err(e),
+        (Err(RecordError::NotFound(_)), None) => {
+            return Err(CliError::invalid(format!(
+                "no review `{id}`: see `clause9 review list`"
+            )));
+        }
+        (made, None) => made?,
+    };
     say(format!("{id}: {}", e.name()));
     Ok(())
 }
@@ -77,27 +68,9 @@ pub async fn run(command: ReviewCommand) -> CliResult {
         } => {
             let ctx = open(&dir, &store).await?;
             let day = date("--date", &d)?;
-            let reviews = load_all(ctx.store.as_ref()).await?;
-            let since = reviews
-                .iter()
-                .filter(|r| r.date < day)
-                .filter_map(|r| r.signed.as_ref().map(|_| r.date))
-                .max();
-            let ncs = super::nc::load_all(ctx.store.as_ref()).await?;
-            let audits = super::audit::load_all(ctx.store.as_ref()).await?;
-            let evaluations = evaluations(&ctx, since, day).await?;
-            let input = PackInput {
-                date: day,
-                since,
-                programme: &ctx.programme,
-                registers: &ctx.registers,
-                reviews: &reviews,
-                nonconformities: &ncs,
-                evaluations: &evaluations,
-                audits: &audits,
-            };
-            let doc = pack(&input);
-            emit(&doc, || json!(doc_json(&doc)), format, output.as_ref())
+            let doc =
+                records::prepare(&ctx.programme, &ctx.registers, ctx.store.as_ref(), day).await?;
+            emit(&doc, || records::doc_json(&doc), format, output.as_ref())
         }
         ReviewCommand::Open {
             dir,
@@ -107,28 +80,19 @@ pub async fn run(command: ReviewCommand) -> CliResult {
             step,
         } => {
             let ctx = open(&dir, &step.store).await?;
-            person(&ctx.programme, "--chair", &chair)?;
+            check_person(&ctx.programme, "--chair", &chair)?;
             let day = date("--date", &d)?;
-            let used: Vec<String> = load_all(ctx.store.as_ref())
-                .await?
-                .into_iter()
-                .map(|r| r.id)
-                .collect();
-            let id = super::next_id("MR", used.iter());
-            let e = ReviewEvent::Opened {
+            let review = records::open(
+                &ctx.programme,
+                ctx.store.as_ref(),
                 title,
-                date: day,
+                day,
                 chair,
-            };
-            let ev = event(
-                &format!("{PREFIX}{id}"),
-                1,
-                e.name(),
-                encode(&e, on(&ctx.programme, &step)?),
-                &who(&ctx.programme, &step)?,
+                &actor(&ctx.programme, &step)?,
                 &why(&step, Some("management review"))?,
-            );
-            append(ctx.store.as_ref(), vec![ev]).await?;
+            )
+            .await?;
+            let id = review.id;
             say(format!("opened {id}"));
             Ok(())
         }
@@ -136,7 +100,7 @@ pub async fn run(command: ReviewCommand) -> CliResult {
             // one event per attendee
             for p in people {
                 step_on(&args, &step, |ctx, _| {
-                    person(&ctx.programme, "--person", &p)?;
+                    check_person(&ctx.programme, "--person", &p)?;
                     Ok(ReviewEvent::Attended { person: p.clone() })
                 })
                 .await?;
@@ -168,7 +132,7 @@ pub async fn run(command: ReviewCommand) -> CliResult {
             step,
         } => {
             step_on(&args, &step, |ctx, r| {
-                person(&ctx.programme, "--owner", &owner)?;
+                check_person(&ctx.programme, "--owner", &owner)?;
                 Ok(ReviewEvent::ActionAdded {
                     action: ReviewAction {
                         id: format!("RA{}", r.actions.len() + 1),
@@ -272,81 +236,6 @@ pub async fn run(command: ReviewCommand) -> CliResult {
     }
 }
 
-/// The planned date of the next review: the interval after the last signed
-/// one, or after the programme's first period when none is signed yet.
 fn next_review_due(ctx: &super::Ctx, reviews: &[Review]) -> Date {
-    clause9_core::review::schedule::next_review_due(
-        reviews,
-        ctx.programme.settings.first_period.first_day(),
-        ctx.registers.review_interval_months,
-    )
-}
-
-/// Monthly evaluations from the month after the last review (at most 12) to
-/// the last month that ended before `day`.
-async fn evaluations(
-    ctx: &super::Ctx,
-    since: Option<Date>,
-    day: Date,
-) -> CliResult<Vec<clause9_core::evaluation::Evaluation>> {
-    let last = Period::containing(Frequency::Monthly, day).prev();
-    let mut first = last;
-    for _ in 0..11 {
-        let p = first.prev();
-        if since.is_some_and(|s| p.last_day() <= s)
-            || p < ctx
-                .programme
-                .settings
-                .first_period
-                .enclosing(Frequency::Monthly)
-                .unwrap_or(p)
-        {
-            break;
-        }
-        first = p;
-    }
-    let mut out = Vec::new();
-    let mut p = first;
-    loop {
-        let obs = current_for(&ctx.programme, ctx.store.as_ref(), p).await?;
-        out.push(clause9_core::engine::evaluate(&ctx.programme, &obs, p));
-        if p == last {
-            break;
-        }
-        p = p.next();
-    }
-    Ok(out)
-}
-
-/// The pack as JSON: sections with their blocks.
-fn doc_json(doc: &clause9_core::doc::Doc) -> serde_json::Value {
-    use clause9_core::doc::Block;
-    let mut sections = Vec::new();
-    let mut current: Option<(String, Vec<serde_json::Value>)> = None;
-    for b in &doc.blocks {
-        match b {
-            Block::Heading(_, t) => {
-                if let Some(s) = current.take() {
-                    sections.push(json!({ "title": s.0, "content": s.1 }));
-                }
-                current = Some((t.clone(), Vec::new()));
-            }
-            Block::Paragraph(t) => current
-                .get_or_insert_with(|| (String::new(), Vec::new()))
-                .1
-                .push(json!({ "text": t })),
-            Block::List(items) => current
-                .get_or_insert_with(|| (String::new(), Vec::new()))
-                .1
-                .push(json!({ "list": items })),
-            Block::Table(h, rows) => current
-                .get_or_insert_with(|| (String::new(), Vec::new()))
-                .1
-                .push(json!({ "header": h, "rows": rows })),
-        }
-    }
-    if let Some(s) = current.take() {
-        sections.push(json!({ "title": s.0, "content": s.1 }));
-    }
-    json!({ "title": doc.title, "sections": sections })
+    records::next_due(&ctx.programme, &ctx.registers, reviews)
 }

@@ -3,8 +3,11 @@
 
 mod access;
 mod env;
+mod housekeeping;
 mod reads;
 mod web;
+mod workflow;
+mod workflow_access;
 mod writes;
 
 /// For each case, a module with a `sqlite` and a `postgres` test.
@@ -53,4 +56,12 @@ cases!(
     web::sign_in_form_needs_its_token,
     web::pages_need_a_session_and_render,
     web::my_work_stores_values_and_shows_problems,
+    housekeeping::housekeeping_deletes_expired_sessions_and_old_failures,
+    workflow::nonconformities_follow_their_lifecycle,
+    workflow::audits_need_independent_auditors_and_findings_open_nonconformities,
+    workflow::reviews_are_minuted_signed_and_locked,
+    workflow::the_notification_job_tells_owners_of_overdue_corrective_actions,
+    workflow_access::workflow_resources_need_credentials,
+    workflow_access::workflow_writes_need_the_right_role,
+    workflow_access::only_independent_assigned_auditors_record_findings,
 );

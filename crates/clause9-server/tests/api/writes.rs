@@ -230,7 +230,7 @@ pub async fn notification_preferences_are_per_person(env: &Env) {
         .await
         .json();
     assert_eq!(defaults["email"], true);
-    assert_eq!(defaults["kinds"].as_array().unwrap().len(), 6);
+    assert_eq!(defaults["kinds"].as_array().unwrap().len(), 7);
     let put = |body: serde_json::Value| {
         env.send(
             Request::put("/api/v1/notifications/preferences")

@@ -41,6 +41,8 @@ pub(crate) const SELECT_SESSION: &str = concat!(
 pub(crate) const END_SESSION: &str =
     "DELETE FROM sessions WHERE id_sha256 = $1 OR expires_at <= $2";
 
+pub(crate) const PURGE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+pub(crate) const PURGE_FAILURES: &str = "DELETE FROM login_failures WHERE at < $1";
 pub(crate) const INSERT_FAILURE: &str = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
 pub(crate) const COUNT_FAILURES: &str =
     "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
@@ -379,6 +381,26 @@ macro_rules! impl_accounts {
                     .fetch_one(&self.pool)
                     .await
                     .map_err(|e| self.redactor.db(e))
+            }
+
+            async fn purge_expired(
+                &self,
+                now: jiff::Timestamp,
+                failures_before: jiff::Timestamp,
+            ) -> Result<(u64, u64), crate::error::StoreError> {
+                let sessions = sqlx::query(crate::accounts::backend::PURGE_SESSIONS)
+                    .bind(crate::accounts::stamp(now)?)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| self.redactor.db(e))?
+                    .rows_affected();
+                let failures = sqlx::query(crate::accounts::backend::PURGE_FAILURES)
+                    .bind(crate::accounts::stamp(failures_before)?)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| self.redactor.db(e))?
+                    .rows_affected();
+                Ok((sessions, failures))
             }
         }
     };

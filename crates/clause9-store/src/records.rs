@@ -1,0 +1,181 @@
+//! The workflow records (nonconformities, audits, management reviews) as the
+//! command line and the server both use them: rebuilt from their event
+//! streams, changed by checking an event against the record (the rules are in
+//! `clause9_core`) and appending it through the workflow store, which writes
+//! the audit log in the same transaction. One implementation, two front ends.
+
+pub mod audit_programme;
+pub mod audits;
+pub mod evaluate;
+pub mod nonconformities;
+pub mod reviews;
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{Appended, NewEvent, Store, StoreError, StoredEvent};
+
+/// Why a change to a record was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// No record with this id.
+    #[error("{0}")]
+    NotFound(String),
+    /// A rule refused the change: one line per problem, each saying what to do.
+    #[error("{}", .0.join("; "))]
+    Refused(Vec<String>),
+    /// An action lacks what makes it SMART (the names of what is missing).
+    #[error("the action is not SMART: missing {}", .0.join(", "))]
+    NotSmart(Vec<String>),
+    /// A person is not independent of what they would audit (each conflict,
+    /// and any competence gap, named).
+    #[error("{}", .0.join("; "))]
+    NotIndependent(Vec<String>),
+    /// The record is not in a state that allows the step (what it waits for is said).
+    #[error("{0}")]
+    WrongState(String),
+    /// The record is locked (signed minutes, a completed audit).
+    #[error("{0}")]
+    Locked(String),
+    /// A manual effectiveness check needs the verdict and its evidence.
+    #[error("a manual effectiveness check needs the verdict (effective or not) and its evidence")]
+    VerdictNeeded,
+    /// Someone else changed the record meanwhile.
+    #[error("{0} was changed by someone else meanwhile; try again")]
+    Changed(String),
+    /// A stored event cannot be read back.
+    #[error("{0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl RecordError {
+    pub fn refused(message: impl Into<String>) -> RecordError {
+        RecordError::Refused(vec![message.into()])
+    }
+
+    /// The lines to show a person.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            RecordError::Refused(lines) | RecordError::NotIndependent(lines) => lines.clone(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+pub type RecordResult<T> = Result<T, RecordError>;
+
+/// Who makes a change, when it happened (the date) and when it is recorded.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// A person id, or `local:USER`.
+    pub by: String,
+    /// The date the step happened.
+    pub on: Date,
+    /// The time it is stored.
+    pub at: Timestamp,
+}
+
+/// The events of every stream under `prefix` (`nc/`, `audit/AUD-0001`), grouped by record id.
+pub async fn streams(
+    store: &dyn Store,
+    prefix: &str,
+) -> RecordResult<BTreeMap<String, Vec<StoredEvent>>> {
+    let mut out: BTreeMap<String, Vec<StoredEvent>> = BTreeMap::new();
+    for e in store.workflow().events(prefix).await? {
+        let id = e
+            .stream
+            .split_once('/')
+            .map_or("", |(_, id)| id)
+            .to_string();
+        out.entry(id).or_default().push(e);
+    }
+    Ok(out)
+}
+
+/// An event's stored payload: the event with the date it happened.
+pub fn encode<E: Serialize>(event: &E, on: Date) -> serde_json::Value {
+    let mut v = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
+    if let Some(map) = v.as_object_mut() {
+        map.insert("on".into(), serde_json::Value::String(on.to_string()));
+    }
+    v
+}
+
+/// A stored payload back as the event and its date.
+pub fn decode<E: DeserializeOwned>(e: &StoredEvent) -> RecordResult<(E, Date)> {
+    let bad = |what: String| {
+        RecordError::Corrupt(format!(
+            "stored event #{} of {} cannot be read ({what}); the database was changed outside clause9",
+            e.id, e.stream
+        ))
+    };
+    let on = e
+        .payload
+        .get("on")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse::<Date>().ok())
+        .ok_or_else(|| bad("no date".into()))?;
+    let event = serde_json::from_value(e.payload.clone()).map_err(|err| bad(err.to_string()))?;
+    Ok((event, on))
+}
+
+/// A new event for `stream` after `seq - 1` events.
+pub fn event(
+    stream: &str,
+    seq: usize,
+    name: &str,
+    payload: serde_json::Value,
+    by: &str,
+    why: &str,
+    at: Timestamp,
+) -> NewEvent {
+    NewEvent {
+        stream: stream.to_string(),
+        seq: seq as i64,
+        event: name.to_string(),
+        payload,
+        recorded_by: by.to_string(),
+        recorded_at: at,
+        reason: why.to_string(),
+        once_key: None,
+    }
+}
+
+/// Appends, all or nothing. `Ok(false)` when a once-only event was already stored.
+pub async fn append(store: &dyn Store, events: Vec<NewEvent>) -> RecordResult<bool> {
+    match store.workflow().append_events(&events).await? {
+        Appended::Stored(_) => Ok(true),
+        Appended::AlreadyDone { .. } => Ok(false),
+        Appended::StreamChanged { stream } => Err(RecordError::Changed(stream)),
+    }
+}
+
+/// The next free id `PREFIX-0001` given the ids in use.
+pub fn next_id<'a>(prefix: &str, used: impl Iterator<Item = &'a String>) -> String {
+    let n = used
+        .filter_map(|id| {
+            id.strip_prefix(prefix)?
+                .strip_prefix('-')?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}-{:04}", n + 1)
+}
+
+/// A reason, required: the given one, else `default`.
+pub fn reason(why: Option<&str>, default: Option<&str>) -> RecordResult<String> {
+    match why.filter(|w| !w.trim().is_empty()).or(default) {
+        Some(w) if !w.trim().is_empty() => Ok(w.to_string()),
+        _ => Err(RecordError::refused(
+            "say why: every step records its reason",
+        )),
+    }
+}

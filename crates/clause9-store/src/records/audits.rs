@@ -1,0 +1,336 @@
+//! Internal audits (9.2) as stored records: rebuilt from the `audit/`
+//! streams, planned with independent and competent auditors, findings
+//! recorded (a nonconformity grade opens a 10.2 record in the same
+//! transaction), completed.
+
+use clause9_core::Programme;
+use clause9_core::audit::independence::{competence_gaps, conflicts};
+use clause9_core::audit::{Audit, AuditEvent, Finding, Plan, ScopeItem};
+use clause9_core::nonconformity::{Event, Source, Transition};
+use clause9_core::registers::Registers;
+
+use super::{Actor, RecordError, RecordResult, append, decode, encode, event, streams};
+use crate::Store;
+
+pub const PREFIX: &str = "audit/";
+
+fn corrupt(e: String) -> RecordError {
+    RecordError::Corrupt(e)
+}
+
+/// Every audit, rebuilt from its events, in id order.
+pub async fn load_all(store: &dyn Store) -> RecordResult<Vec<Audit>> {
+    let mut out = Vec::new();
+    for (id, events) in streams(store, PREFIX).await? {
+        let list = events
+            .iter()
+            .map(decode::<AuditEvent>)
+            .collect::<RecordResult<Vec<_>>>()?;
+        out.push(Audit::replay(&id, &list).map_err(corrupt)?);
+    }
+    Ok(out)
+}
+
+/// One audit and the number of its events, or `NotFound`.
+pub async fn load(store: &dyn Store, id: &str) -> RecordResult<(Audit, usize)> {
+    let events = streams(store, &format!("{PREFIX}{id}")).await?;
+    let list = events
+        .get(id)
+        .ok_or_else(|| RecordError::NotFound(format!("no audit `{id}`")))?;
+    let decoded = list
+        .iter()
+        .map(decode::<AuditEvent>)
+        .collect::<RecordResult<Vec<_>>>()?;
+    let audit = Audit::replay(id, &decoded).map_err(corrupt)?;
+    Ok((audit, list.len()))
+}
+
+/// `REQ` or `REQ@AREA`, checked against the catalogue, the statement of
+/// applicability and the areas.
+pub fn scope_item(
+    programme: &Programme,
+    registers: &Registers,
+    text: &str,
+) -> RecordResult<ScopeItem> {
+    let (req, area) = match text.split_once('@') {
+        Some((r, a)) => (r.trim(), Some(a.trim().to_string())),
+        None => (text.trim(), None),
+    };
+    if clause9_core::controls::name_of(req).is_none() {
+        return Err(RecordError::refused(format!(
+            "scope `{text}`: `{req}` is neither a clause (4 … 10.2) nor an Annex A control (A.5.1 … A.8.34)"
+        )));
+    }
+    if registers.exclusions.contains_key(req) {
+        return Err(RecordError::refused(format!(
+            "scope `{text}`: {req} is excluded in the statement of applicability and is not audited"
+        )));
+    }
+    if let Some(a) = &area
+        && !programme.settings.areas.contains_key(a)
+    {
+        return Err(RecordError::refused(format!(
+            "scope `{text}`: unknown area `{a}`"
+        )));
+    }
+    Ok(ScopeItem {
+        requirement: req.to_string(),
+        area,
+    })
+}
+
+/// Refuses an auditor who is not a person of the programme, not independent
+/// of the scope (`NotIndependent`, each conflict named) or not competent for
+/// it (`Refused`).
+pub fn check_auditor(
+    programme: &Programme,
+    registers: &Registers,
+    scope: &[ScopeItem],
+    person: &str,
+) -> RecordResult<()> {
+    if !programme.settings.people.contains_key(person) {
+        return Err(RecordError::refused(format!(
+            "auditor: `{person}` is not a person of this programme (see [people] in clause9.toml)"
+        )));
+    }
+    let conflicted = conflicts(programme, scope, person);
+    let independent = conflicted.is_empty();
+    let mut problems = conflicted;
+    problems.extend(competence_gaps(registers, scope, person));
+    let lines: Vec<String> = problems
+        .into_iter()
+        .map(|c| format!("{person} cannot audit this scope: {c}"))
+        .collect();
+    if !independent {
+        Err(RecordError::NotIndependent(lines))
+    } else if !lines.is_empty() {
+        Err(RecordError::Refused(lines))
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses a person recording a finding of `audit` while not independent of its scope.
+pub fn check_recorder(programme: &Programme, audit: &Audit, person: &str) -> RecordResult<()> {
+    let conflicted = conflicts(programme, &audit.plan.scope, person);
+    if conflicted.is_empty() {
+        Ok(())
+    } else {
+        Err(RecordError::NotIndependent(
+            conflicted
+                .into_iter()
+                .map(|c| format!("{person} may not record findings of {}: {c}", audit.id))
+                .collect(),
+        ))
+    }
+}
+
+/// Plans a new audit with its first auditors; returns it.
+pub async fn create(
+    programme: &Programme,
+    registers: &Registers,
+    store: &dyn Store,
+    plan: Plan,
+    auditors: &[String],
+    actor: &Actor,
+    why: &str,
+) -> RecordResult<Audit> {
+    if plan.end < plan.start {
+        return Err(RecordError::refused(
+            "the end date is before the start date",
+        ));
+    }
+    for a in auditors {
+        check_auditor(programme, registers, &plan.scope, a)?;
+    }
+    let used: Vec<String> = load_all(store).await?.into_iter().map(|a| a.id).collect();
+    let id = super::next_id("AUD", used.iter());
+    let stream = format!("{PREFIX}{id}");
+    let first = AuditEvent::Planned { plan };
+    let mut list = vec![(first.clone(), actor.on)];
+    let mut events = vec![event(
+        &stream,
+        1,
+        "planned",
+        encode(&first, actor.on),
+        &actor.by,
+        why,
+        actor.at,
+    )];
+    for (i, a) in auditors.iter().enumerate() {
+        let e = AuditEvent::AuditorAssigned { person: a.clone() };
+        events.push(event(
+            &stream,
+            i + 2,
+            e.name(),
+            encode(&e, actor.on),
+            &actor.by,
+            why,
+            actor.at,
+        ));
+        list.push((e, actor.on));
+    }
+    let audit = Audit::replay(&id, &list).map_err(RecordError::refused)?;
+    append(store, events).await?;
+    Ok(audit)
+}
+
+/// Checks an event against the audit (a completed audit is locked) and appends it.
+async fn step(
+    store: &dyn Store,
+    mut audit: Audit,
+    n: usize,
+    e: AuditEvent,
+    actor: &Actor,
+    why: &str,
+    more: Vec<crate::NewEvent>,
+) -> RecordResult<Audit> {
+    let locked = audit.completed.is_some();
+    audit.apply(&e, actor.on).map_err(|m| {
+        if locked {
+            RecordError::Locked(m)
+        } else {
+            RecordError::refused(m)
+        }
+    })?;
+    let mut events = vec![event(
+        &format!("{PREFIX}{}", audit.id),
+        n + 1,
+        e.name(),
+        encode(&e, actor.on),
+        &actor.by,
+        why,
+        actor.at,
+    )];
+    events.extend(more);
+    append(store, events).await?;
+    Ok(audit)
+}
+
+/// Assigns an auditor who is independent of the audit's scope and competent for it.
+pub async fn assign(
+    programme: &Programme,
+    registers: &Registers,
+    store: &dyn Store,
+    id: &str,
+    person: &str,
+    actor: &Actor,
+    why: &str,
+) -> RecordResult<Audit> {
+    let (audit, n) = load(store, id).await?;
+    check_auditor(programme, registers, &audit.plan.scope, person)?;
+    let e = AuditEvent::AuditorAssigned {
+        person: person.to_string(),
+    };
+    step(store, audit, n, e, actor, why, Vec::new()).await
+}
+
+/// A finding to record: the scope item (`REQ` or `REQ@AREA`), its grade id,
+/// the statement and the evidence.
+#[derive(Debug, Clone)]
+pub struct NewFinding {
+    pub item: String,
+    pub grade: String,
+    pub statement: String,
+    pub evidence: String,
+}
+
+/// Records a finding; a grade that is a nonconformity opens a 10.2 record
+/// with it (one transaction). Returns the audit and the opened record's id.
+pub async fn record_finding(
+    programme: &Programme,
+    registers: &Registers,
+    store: &dyn Store,
+    id: &str,
+    f: NewFinding,
+    actor: &Actor,
+    why: &str,
+) -> RecordResult<(Audit, Option<String>)> {
+    let (audit, n) = load(store, id).await?;
+    let Some(g) = registers.grade(&f.grade).cloned() else {
+        let names: Vec<&str> = registers
+            .audit
+            .grades
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect();
+        return Err(RecordError::refused(format!(
+            "grade `{}`: use one of {}",
+            f.grade,
+            names.join(", ")
+        )));
+    };
+    if f.evidence.trim().is_empty() {
+        return Err(RecordError::refused(
+            "evidence: every finding needs its evidence",
+        ));
+    }
+    let item = scope_item(programme, registers, &f.item)?;
+    let fid = format!("F{}", audit.findings.len() + 1);
+    let mut more = Vec::new();
+    let mut nc_id = None;
+    if let Some(severity) = &g.nonconformity {
+        let t = Transition {
+            event: Event::Raised {
+                source: Source::AuditFinding {
+                    audit: audit.id.clone(),
+                    finding: fid.clone(),
+                },
+                description: f.statement.clone(),
+                severity: severity.clone(),
+                area: item.area.clone(),
+                controls: vec![item.requirement.clone()],
+            },
+            by: actor.by.clone(),
+            on: actor.on,
+            why: format!("{} found in audit {}", g.name, audit.id),
+        };
+        let ncs = super::nonconformities::load_all(store).await?;
+        let (nc, e) = super::nonconformities::raise_event(&ncs, &t, None, actor.at)?;
+        nc_id = Some(nc);
+        more.push(e);
+    }
+    let e = AuditEvent::FindingRecorded {
+        finding: Finding {
+            id: fid,
+            item,
+            grade: g.id.clone(),
+            statement: f.statement,
+            evidence: f.evidence,
+            nonconformity: nc_id.clone(),
+            on: actor.on,
+        },
+    };
+    let audit = step(store, audit, n, e, actor, why, more).await?;
+    Ok((audit, nc_id))
+}
+
+/// Completes an audit with its summary; its record is locked afterwards.
+pub async fn complete(
+    store: &dyn Store,
+    id: &str,
+    summary: String,
+    actor: &Actor,
+    why: &str,
+) -> RecordResult<Audit> {
+    let (audit, n) = load(store, id).await?;
+    step(
+        store,
+        audit,
+        n,
+        AuditEvent::Completed { summary },
+        actor,
+        why,
+        Vec::new(),
+    )
+    .await
+}
+
+/// `completed`, `overdue` (its end date passed) or `open`.
+pub fn state(audit: &Audit, today: jiff::civil::Date) -> &'static str {
+    match &audit.completed {
+        Some(_) => "completed",
+        None if audit.plan.end < today => "overdue",
+        None => "open",
+    }
+}

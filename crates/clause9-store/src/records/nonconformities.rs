@@ -1,0 +1,278 @@
+//! Nonconformities and corrective actions (10.2) as stored records: rebuilt
+//! from the `nc/` streams, raised, moved through their lifecycle, verified
+//! (automatically through a linked measure, or by hand with evidence).
+
+use clause9_core::Programme;
+use clause9_core::nonconformity::from_red::auto_verdict;
+use clause9_core::nonconformity::{CheckMethod, Event, Nonconformity, Refused, Transition};
+use jiff::civil::Date;
+
+use super::{RecordError, RecordResult, append, event, streams};
+use crate::{NewEvent, Store};
+
+pub const PREFIX: &str = "nc/";
+
+/// A refusal of the lifecycle as a record error.
+pub fn refused(e: Refused) -> RecordError {
+    match e {
+        Refused::NotSmart(missing) => {
+            RecordError::NotSmart(missing.into_iter().map(str::to_string).collect())
+        }
+        wrong @ Refused::WrongState { .. } => RecordError::WrongState(wrong.to_string()),
+        other => RecordError::refused(other.to_string()),
+    }
+}
+
+/// Every nonconformity, rebuilt from its events, in id order.
+pub async fn load_all(store: &dyn Store) -> RecordResult<Vec<Nonconformity>> {
+    let mut out = Vec::new();
+    for (id, events) in streams(store, PREFIX).await? {
+        let transitions = events
+            .iter()
+            .map(|e| {
+                Transition::from_payload(&e.payload, &e.recorded_by, &e.reason).map_err(|err| {
+                    RecordError::Corrupt(format!(
+                        "stored event #{} of {id} cannot be read ({err})",
+                        e.id
+                    ))
+                })
+            })
+            .collect::<RecordResult<Vec<_>>>()?;
+        out.push(
+            Nonconformity::replay(&id, &transitions)
+                .map_err(|e| RecordError::Corrupt(format!("{id}: {e}")))?,
+        );
+    }
+    Ok(out)
+}
+
+/// One nonconformity, or `NotFound`.
+pub async fn load(store: &dyn Store, id: &str) -> RecordResult<Nonconformity> {
+    load_all(store)
+        .await?
+        .into_iter()
+        .find(|n| n.id == id)
+        .ok_or_else(|| RecordError::NotFound(format!("no nonconformity `{id}`")))
+}
+
+/// The event raising a new nonconformity (and its id), checked.
+pub fn raise_event(
+    used: &[Nonconformity],
+    t: &Transition,
+    once_key: Option<String>,
+    at: jiff::Timestamp,
+) -> RecordResult<(String, NewEvent)> {
+    let id = super::next_id("NC", used.iter().map(|n| &n.id));
+    Nonconformity::replay(&id, std::slice::from_ref(t)).map_err(refused)?;
+    let mut e = event(
+        &format!("{PREFIX}{id}"),
+        1,
+        "raised",
+        t.payload(),
+        &t.by,
+        &t.why,
+        at,
+    );
+    e.once_key = once_key;
+    Ok((id, e))
+}
+
+/// Checks the fields of a nonconformity raised by a person (not by an audit
+/// or an indicator): its source kind, severity, area and controls.
+pub fn check_raise(
+    programme: &Programme,
+    source: &str,
+    severity: &str,
+    area: Option<&str>,
+    controls: &[String],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    match source {
+        "incident" | "management_review" | "other" => {}
+        "audit_finding" | "red_indicator" => problems.push(format!(
+            "source `{source}`: these are raised by audit findings (`clause9 audit finding`, `POST /api/v1/audits/{{id}}/findings`) and by evaluation (`clause9 evaluate`)"
+        )),
+        other => problems.push(format!(
+            "source `{other}`: use incident, management_review or other"
+        )),
+    }
+    if !matches!(severity, "major" | "minor") {
+        problems.push(format!("severity `{severity}`: use major or minor"));
+    }
+    if let Some(a) = area
+        && !programme.settings.areas.contains_key(a)
+    {
+        problems.push(format!("area: unknown area `{a}`"));
+    }
+    for c in controls {
+        if clause9_core::controls::name_of(c).is_none() {
+            problems.push(format!("control: unknown control `{c}`"));
+        }
+    }
+    problems
+}
+
+/// Raises a new nonconformity; returns it.
+pub async fn raise(
+    store: &dyn Store,
+    t: &Transition,
+    at: jiff::Timestamp,
+) -> RecordResult<Nonconformity> {
+    let used = load_all(store).await?;
+    let (id, e) = raise_event(&used, t, None, at)?;
+    append(store, vec![e]).await?;
+    Nonconformity::replay(&id, std::slice::from_ref(t)).map_err(refused)
+}
+
+/// Applies a transition to a stored nonconformity and appends it. A planned
+/// action without an id gets the next one (`A1`, `A2`, …).
+pub async fn apply(
+    store: &dyn Store,
+    id: &str,
+    mut t: Transition,
+    at: jiff::Timestamp,
+) -> RecordResult<Nonconformity> {
+    let mut nc = load(store, id).await?;
+    if let Event::ActionPlanned { action } = &mut t.event
+        && action.id.is_empty()
+    {
+        action.id = format!("A{}", nc.actions.len() + 1);
+    }
+    nc.apply(&t).map_err(refused)?;
+    let seq = nc.history.len();
+    append(
+        store,
+        vec![event(
+            &format!("{PREFIX}{id}"),
+            seq,
+            t.event.name(),
+            t.payload(),
+            &t.by,
+            &t.why,
+            at,
+        )],
+    )
+    .await?;
+    Ok(nc)
+}
+
+/// Verifies effectiveness: automatically through the linked measure, or by
+/// hand with `manual = Some((effective, evidence))`. Without a reason the
+/// default says whether the check passed.
+pub async fn verify(
+    programme: &Programme,
+    store: &dyn Store,
+    id: &str,
+    manual: Option<(bool, String)>,
+    actor: &super::Actor,
+    why: Option<&str>,
+) -> RecordResult<Nonconformity> {
+    let nc = load(store, id).await?;
+    // the lifecycle's own checks (state, planned date) come first
+    let mut probe = nc.clone();
+    probe
+        .apply(&Transition {
+            event: Event::Verified {
+                effective: true,
+                evidence: "probe".into(),
+            },
+            by: "probe".into(),
+            on: actor.on,
+            why: "probe".into(),
+        })
+        .map_err(refused)?;
+    let (effective, evidence) = match nc.check.as_ref().map(|c| &c.method) {
+        Some(CheckMethod::Measure { measure, periods }) => {
+            // only periods that started after the last action was implemented count
+            let after = nc.actions.iter().filter_map(|a| a.implemented_on).max();
+            let (verdict, statuses) =
+                measure_verdict(programme, store, measure, *periods, actor.on, after).await?;
+            let evidence = format!("{measure} over the last {periods} periods: {statuses}");
+            match verdict {
+                Some(v) => (v, evidence),
+                None => {
+                    return Err(RecordError::refused(format!(
+                        "{id}: not enough data to verify yet ({evidence}); record the values and run again"
+                    )));
+                }
+            }
+        }
+        _ => manual.ok_or(RecordError::VerdictNeeded)?,
+    };
+    let default = if effective {
+        "effectiveness check passed"
+    } else {
+        "effectiveness check failed"
+    };
+    let t = Transition {
+        event: Event::Verified {
+            effective,
+            evidence,
+        },
+        by: actor.by.clone(),
+        on: actor.on,
+        why: super::reason(why, Some(default))?,
+    };
+    apply(store, id, t, actor.at).await
+}
+
+/// The statuses of a measure's last `periods` collection periods that ended
+/// before `day`; a period that started before `after` (the last action's
+/// implementation) counts as no data. The verdict is `None` while undecided.
+pub async fn measure_verdict(
+    programme: &Programme,
+    store: &dyn Store,
+    measure: &str,
+    periods: u32,
+    day: Date,
+    after: Option<Date>,
+) -> RecordResult<(Option<bool>, String)> {
+    use clause9_core::evaluation::Status;
+    use clause9_core::period::Period;
+    let m = programme
+        .measure(measure)
+        .ok_or_else(|| RecordError::refused(format!("unknown measure `{measure}`")))?;
+    let mut p = Period::containing(m.frequency.collection, day).prev();
+    let mut list = Vec::new();
+    for _ in 0..periods.max(1) {
+        list.push(p);
+        p = p.prev();
+    }
+    list.reverse();
+    let mut statuses = Vec::new();
+    for p in &list {
+        let obs = super::evaluate::current_for(programme, store, *p).await?;
+        let e = clause9_core::engine::evaluate(programme, &obs, *p);
+        let s = e
+            .measures
+            .iter()
+            .find(|x| x.id == measure)
+            .map_or(Status::NoData, |x| x.status);
+        let s = if after.is_some_and(|a| p.first_day() < a) {
+            Status::NoData
+        } else {
+            s
+        };
+        statuses.push(s);
+    }
+    let text = list
+        .iter()
+        .zip(&statuses)
+        .map(|(p, s)| format!("{p} {}", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok((auto_verdict(&statuses, periods), text))
+}
+
+/// "A1 due 2026-04-30, check due 2026-05-01": the overdue work of a record (empty when none).
+pub fn overdue_parts(n: &Nonconformity, today: Date) -> Vec<String> {
+    let mut parts: Vec<String> = n
+        .overdue_actions(today)
+        .iter()
+        .map(|a| format!("{} due {}", a.id, a.due_date()))
+        .collect();
+    if let Some(c) = n.overdue_check(today) {
+        parts.push(format!("check due {}", c.on));
+    }
+    parts
+}
