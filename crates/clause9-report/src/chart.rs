@@ -19,7 +19,7 @@ pub struct Chart {
 
 const INK: (u8, u8, u8) = (20, 20, 20);
 const GREEN: (u8, u8, u8, u8) = (46, 160, 67, 40);
-const AMBER: (u8, u8, u8, u8) = (230, 160, 0, 70);
+const AMBER: (u8, u8, u8, u8) = (230, 160, 0, 110);
 const RED: (u8, u8, u8, u8) = (200, 40, 40, 100);
 
 /// Draws a measure's chart per its definition's `chart` kind.
@@ -143,6 +143,7 @@ fn line(s: &MeasureSection, font: &str) -> Option<String> {
         series.mark_lines.push(mark(c, Some("1,3"), 1.0));
     }
     let mut c = LineChart::new(vec![series], periods);
+    c.base.series.colors = vec![Color::from(INK)];
     c.base.title.text = title(s);
     c.base.font_family = font.to_string();
     c.base.width = 640.0;
@@ -152,7 +153,29 @@ fn line(s: &MeasureSection, font: &str) -> Option<String> {
         y.min = Some(lo);
         y.max = Some(hi);
     }
-    c.svg().ok()
+    c.svg().ok().map(bands_behind)
+}
+
+/// charts-rs draws the green/amber/red bands after the series, tinting the
+/// line; this moves them (the only translucent rectangles) to just after the
+/// white background, so the indicator and the marks are drawn over them.
+fn bands_behind(svg: String) -> String {
+    let is_band = |l: &str| l.starts_with("<rect ") && l.contains("fill-opacity=");
+    let bands: Vec<&str> = svg.lines().filter(|l| is_band(l)).collect();
+    let mut out = String::with_capacity(svg.len());
+    let mut placed = false;
+    for line in svg.lines().filter(|l| !is_band(l)) {
+        out.push_str(line);
+        out.push('\n');
+        if !placed && line.starts_with("<rect x=\"0\" y=\"0\"") {
+            for b in &bands {
+                out.push_str(b);
+                out.push('\n');
+            }
+            placed = true;
+        }
+    }
+    if placed { out } else { svg }
 }
 
 fn bar(s: &MeasureSection, font: &str) -> Option<String> {
