@@ -177,7 +177,8 @@ fn a_year() {
     assert_eq!(ncs[0]["source"]["kind"], "red_indicator");
     assert_eq!(ncs[0]["source"]["period"], "2025-04");
 
-    // the audit programme brings the patching area forward and says why
+    // the audit programme crosses every requirement with the areas, brings
+    // patching in the IT area forward and says why
     let plan = json(
         d,
         &["audit", "plan"],
@@ -207,7 +208,7 @@ fn a_year() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|i| i["item"]["requirement"] == "A.8.8")
+                .any(|i| i["item"]["requirement"] == "A.8.8" && i["item"]["area"] == "it")
         })
         .map(|(n, _)| n)
         .collect();
@@ -215,7 +216,7 @@ fn a_year() {
     assert_eq!(patching[0], 0);
     let why = items
         .iter()
-        .find(|i| i["item"]["requirement"] == "A.8.8")
+        .find(|i| i["item"]["requirement"] == "A.8.8" && i["item"]["area"] == "it")
         .unwrap()["reason"]
         .as_str()
         .unwrap();
@@ -354,15 +355,24 @@ fn a_year() {
             .map(|i| i["state"].as_str().unwrap().to_string())
     };
     assert_eq!(state_of("A.8.8", Some("it")).as_deref(), Some("audited"));
-    assert_eq!(state_of("9.1", None).as_deref(), Some("audited"));
-    assert_eq!(state_of("A.7.4", None), None);
+    // an ISMS-wide scope item covers the clause in every area; A.8.8 was
+    // audited in IT only
+    for area in ["it", "people"] {
+        assert_eq!(state_of("9.1", Some(area)).as_deref(), Some("audited"));
+        assert_eq!(state_of("A.7.4", Some(area)), None, "excluded");
+    }
+    assert_ne!(
+        state_of("A.8.8", Some("people")).as_deref(),
+        Some("audited")
+    );
     let overdue = cov.iter().filter(|i| i["state"] == "overdue").count();
     let not_yet = cov.iter().filter(|i| i["state"] == "not yet due").count();
     assert!(
         overdue > 0 && not_yet > overdue,
         "{overdue} overdue, {not_yet} not yet due"
     );
-    assert_eq!(overdue + not_yet + 2, cov.len());
+    // audited: A.8.8 in IT, and 9.1 in both areas
+    assert_eq!(overdue + not_yet + 3, cov.len());
     let report = c9(d, &["audit", "report"], &["AUD-0001", "--format", "html"]);
     assert!(
         report.contains("<td>NC-0002</td>") && report.contains("major nonconformity"),

@@ -22,6 +22,13 @@ pub struct ScopeItem {
 }
 
 impl ScopeItem {
+    /// Whether auditing `self` covers `item` of the universe: the same
+    /// requirement in the same area, or ISMS-wide (no area), which covers
+    /// the requirement in every area.
+    pub fn covers(&self, item: &ScopeItem) -> bool {
+        self.requirement == item.requirement && (self.area.is_none() || self.area == item.area)
+    }
+
     pub fn label(&self) -> String {
         match &self.area {
             Some(a) => format!("{} @ {a}", self.requirement),
@@ -161,43 +168,25 @@ pub fn universe_clauses() -> Vec<&'static str> {
         .collect()
 }
 
-/// The audit universe: the clauses ISMS-wide, and each applicable Annex A
-/// control in every area that a measure or risk links it to (ISMS-wide when
-/// no area does). Excluded controls are not in it.
+/// The audit universe: every clause (4.1 … 10.2) and every applicable
+/// Annex A control, crossed with the programme's areas, so that each is
+/// audited where the work is done. A programme without areas is audited
+/// ISMS-wide (area `None`). Excluded controls are not in it.
 pub fn universe(programme: &crate::Programme, registers: &Registers) -> Vec<ScopeItem> {
-    let mut items: Vec<ScopeItem> = universe_clauses()
+    let areas: Vec<Option<String>> = if programme.settings.areas.is_empty() {
+        vec![None]
+    } else {
+        programme.settings.areas.keys().cloned().map(Some).collect()
+    };
+    let requirements = universe_clauses()
         .into_iter()
-        .map(|c| ScopeItem {
-            requirement: c.into(),
-            area: None,
-        })
-        .collect();
-    for control in registers.applicable_controls() {
-        let mut areas: Vec<String> = programme
-            .measures
-            .iter()
-            .filter(|m| m.controls.iter().any(|c| c == control))
-            .filter_map(|m| m.area.clone())
-            .chain(
-                registers
-                    .risks
-                    .iter()
-                    .filter(|r| r.controls.iter().any(|c| c == control))
-                    .filter_map(|r| r.area.clone()),
-            )
-            .collect();
-        areas.sort();
-        areas.dedup();
-        if areas.is_empty() {
+        .chain(registers.applicable_controls());
+    let mut items = Vec::new();
+    for requirement in requirements {
+        for area in &areas {
             items.push(ScopeItem {
-                requirement: control.into(),
-                area: None,
-            });
-        }
-        for a in areas {
-            items.push(ScopeItem {
-                requirement: control.into(),
-                area: Some(a),
+                requirement: requirement.into(),
+                area: area.clone(),
             });
         }
     }

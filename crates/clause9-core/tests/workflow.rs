@@ -26,6 +26,9 @@ ops = ["kim"]
 [areas.it]
 title = "IT"
 owner = "sam"
+[areas.hr]
+title = "People"
+owner = "kim"
 "#;
 
 const MEASURE: &str = r#"id = "M-1"
@@ -110,10 +113,15 @@ fn universe_covers_clauses_and_applicable_controls() {
         .filter(|i| !i.requirement.starts_with("A."))
         .count();
     let controls = u.iter().filter(|i| i.requirement.starts_with("A.")).count();
-    assert_eq!(clauses, 23, "4.1 … 10.2");
-    assert_eq!(controls, 92);
+    // every clause and applicable control in each of the two areas
+    assert_eq!(clauses, 23 * 2, "4.1 … 10.2");
+    assert_eq!(controls, 92 * 2);
     assert!(!u.iter().any(|i| i.requirement == "A.7.4"));
-    assert!(u.contains(&item("10.2", None)));
+    for area in ["it", "hr"] {
+        assert!(u.contains(&item("10.2", Some(area))));
+        assert!(u.contains(&item("A.5.15", Some(area))));
+    }
+    assert!(!u.iter().any(|i| i.area.is_none()));
 }
 
 fn opened() -> (ReviewEvent, jiff::civil::Date) {

@@ -113,7 +113,7 @@ pub async fn coverage(dir: &Path, since: Option<&str>, list: &ListArgs) -> CliRe
         let audited: Vec<String> = audits
             .iter()
             .filter(|a| a.completed.is_some() && a.plan.start >= start.first_day())
-            .filter(|a| a.plan.scope.contains(&item))
+            .filter(|a| a.plan.scope.iter().any(|s| s.covers(&item)))
             .map(|a| a.id.clone())
             .collect();
         let planned = slots

@@ -19,8 +19,17 @@ pub struct Signal {
 }
 
 impl Signal {
-    fn concerns(&self, item: &ScopeItem) -> bool {
-        (self.area.is_some() && item.area == self.area) || self.controls.contains(&item.requirement)
+    /// How much this signal adds to `item`'s priority: its weight when it
+    /// concerns the item's area or requirement, twice its weight when both
+    /// (a nonconformity on A.8.8 in IT weighs most on A.8.8 in IT).
+    fn weight_for(&self, item: &ScopeItem) -> u32 {
+        let area = self.area.is_some() && item.area == self.area;
+        let control = self.controls.contains(&item.requirement);
+        match (area, control) {
+            (true, true) => self.weight * 2,
+            (false, false) => 0,
+            _ => self.weight,
+        }
     }
 }
 
@@ -58,8 +67,8 @@ pub fn plan(universe: &[ScopeItem], signals: &[Signal], start: Period, months: u
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let hits: Vec<&Signal> = signals.iter().filter(|s| s.concerns(item)).collect();
-            let score = hits.iter().map(|s| s.weight).sum();
+            let hits: Vec<&Signal> = signals.iter().filter(|s| s.weight_for(item) > 0).collect();
+            let score = hits.iter().map(|s| s.weight_for(item)).sum();
             (
                 i,
                 item,
