@@ -99,29 +99,17 @@ pub fn person(programme: &Programme, flag: &str, id: &str) -> CliResult<String> 
 
 /// An event's stored payload: the event with the date it happened.
 pub fn encode<E: Serialize>(event: &E, on: Date) -> serde_json::Value {
-    let mut v = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
-    if let Some(map) = v.as_object_mut() {
-        map.insert("on".into(), serde_json::Value::String(on.to_string()));
-    }
-    v
+    clause9_core::workflow::encode(event, on)
 }
 
 pub fn decode<E: DeserializeOwned>(e: &StoredEvent) -> CliResult<(E, Date)> {
-    let bad = |what: String| {
+    clause9_core::workflow::decode(&e.payload).map_err(|what| {
         CliError::Failed(anyhow::anyhow!(
             "stored event #{} of {} cannot be read ({what}); the database was changed outside clause9",
             e.id,
             e.stream
         ))
-    };
-    let on = e
-        .payload
-        .get("on")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse::<Date>().ok())
-        .ok_or_else(|| bad("no date".into()))?;
-    let event = serde_json::from_value(e.payload.clone()).map_err(|err| bad(err.to_string()))?;
-    Ok((event, on))
+    })
 }
 
 /// The events of every stream under `prefix` (`nc/`, `audit/AUD-0001`), grouped by record id.
@@ -175,16 +163,7 @@ pub async fn append(store: &dyn Store, events: Vec<NewEvent>) -> CliResult<bool>
 
 /// The next free id `PREFIX-0001` given the ids in use.
 pub fn next_id<'a>(prefix: &str, used: impl Iterator<Item = &'a String>) -> String {
-    let n = used
-        .filter_map(|id| {
-            id.strip_prefix(prefix)?
-                .strip_prefix('-')?
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}-{:04}", n + 1)
+    clause9_core::workflow::next_id(prefix, used)
 }
 
 /// Writes a document (or JSON) to a file or standard output.

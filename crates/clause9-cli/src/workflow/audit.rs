@@ -2,10 +2,10 @@
 //! record findings (nonconformities open 10.2 records), complete, list,
 //! checklists, reports and coverage; `audit plan` is in `audit_plan.rs`.
 
+use clause9_core::audit::finding::{NewFinding, record as record_finding};
 use clause9_core::audit::independence::{competence_gaps, conflicts};
 use clause9_core::audit::report::{checklist, checklist_doc, report_doc};
-use clause9_core::audit::{Audit, AuditEvent, Finding, Plan, ScopeItem};
-use clause9_core::nonconformity::{Event, Source, Transition};
+use clause9_core::audit::{Audit, AuditEvent, Plan, ScopeItem};
 use clause9_store::Store;
 use serde_json::json;
 
@@ -224,11 +224,7 @@ pub async fn run(command: AuditCommand) -> CliResult {
             let ctx = open(&dir, &list.store).await?;
             let today = super::as_of(&ctx.programme, list.today.as_deref())?;
             let audits = load_all(ctx.store.as_ref()).await?;
-            let state = |a: &Audit| match &a.completed {
-                Some(_) => "completed",
-                None if a.plan.end < today => "overdue",
-                None => "open",
-            };
+            let state = |a: &Audit| a.state(today);
             if list.format == Format::Json {
                 let v: Vec<_> = audits
                     .iter()
@@ -302,82 +298,66 @@ async fn finding(
 ) -> CliResult {
     let (dir, rest) = split_dir(args, 1);
     let ctx = open(&dir, &step.store).await?;
-    let (mut audit, n) = load_one(&ctx, &rest[0]).await?;
-    let Some(g) = ctx.registers.grade(grade).cloned() else {
-        let names: Vec<&str> = ctx
-            .registers
-            .audit
-            .grades
-            .iter()
-            .map(|g| g.id.as_str())
-            .collect();
-        return Err(CliError::invalid(format!(
-            "--grade `{grade}`: use one of {}",
-            names.join(", ")
-        )));
-    };
-    if evidence.trim().is_empty() {
-        return Err(CliError::invalid(
-            "--evidence: every finding needs its evidence",
-        ));
-    }
+    let (audit, n) = load_one(&ctx, &rest[0]).await?;
     let item = scope_item(&ctx, item)?;
     let day = on(&ctx.programme, step)?;
     let by = who(&ctx.programme, step)?;
-    let fid = format!("F{}", audit.findings.len() + 1);
-    let mut events = Vec::new();
-    let mut nc_id = None;
-    if let Some(severity) = &g.nonconformity {
-        let t = Transition {
-            event: Event::Raised {
-                source: Source::AuditFinding {
-                    audit: audit.id.clone(),
-                    finding: fid.clone(),
-                },
-                description: statement.clone(),
-                severity: severity.clone(),
-                area: item.area.clone(),
-                controls: vec![item.requirement.clone()],
-            },
-            by: by.clone(),
-            on: day,
-            why: format!("{} found in audit {}", g.name, audit.id),
-        };
-        let ncs = super::nc::load_all(ctx.store.as_ref()).await?;
-        let (id, e) = super::nc::raise_events(&ncs, &t, None)?;
-        nc_id = Some(id);
-        events.push(e);
-    }
-    let e = AuditEvent::FindingRecorded {
-        finding: Finding {
-            id: fid.clone(),
+    let nc_ids: Vec<String> = super::nc::load_all(ctx.store.as_ref())
+        .await?
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    let recorded = record_finding(
+        &audit,
+        &ctx.registers,
+        &nc_ids,
+        NewFinding {
             item,
-            grade: g.id.clone(),
+            grade,
             statement,
             evidence,
-            nonconformity: nc_id.clone(),
+            by: &by,
             on: day,
         },
+    )
+    .map_err(|e| {
+        CliError::invalid(if e.starts_with("grade") {
+            format!("--{e}")
+        } else {
+            e
+        })
+    })?;
+    let mut events = vec![event(
+        &format!("{PREFIX}{}", audit.id),
+        n + 1,
+        recorded.event.name(),
+        encode(&recorded.event, day),
+        &by,
+        &why(step, Some("audit finding"))?,
+    )];
+    let AuditEvent::FindingRecorded { finding: f } = &recorded.event else {
+        return Err(CliError::Failed(anyhow::anyhow!("a finding was expected")));
     };
-    audit.apply(&e, day).map_err(CliError::invalid)?;
-    events.insert(
-        0,
-        event(
-            &format!("{PREFIX}{}", audit.id),
-            n + 1,
-            e.name(),
-            encode(&e, day),
-            &by,
-            &why(step, Some("audit finding"))?,
-        ),
-    );
+    if let Some((id, t)) = &recorded.nonconformity {
+        events.push(event(
+            &format!("{}{id}", super::nc::PREFIX),
+            1,
+            "raised",
+            t.payload(),
+            &t.by,
+            &t.why,
+        ));
+    }
     append(ctx.store.as_ref(), events).await?;
-    match nc_id {
-        Some(nc) => say(format!(
-            "{}/{fid} recorded ({}); opened {nc}",
-            audit.id, g.name
+    match &recorded.nonconformity {
+        Some((nc, _)) => say(format!(
+            "{}/{} recorded ({}); opened {nc}",
+            audit.id, f.id, recorded.grade_name
         )),
-        None => say(format!("{}/{fid} recorded ({})", audit.id, g.name)),
+        None => say(format!(
+            "{}/{} recorded ({})",
+            audit.id, f.id, recorded.grade_name
+        )),
     }
     Ok(())
 }

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use clause9_core::audit::planner::{Signal, Slot, plan};
 use clause9_core::audit::universe;
 use clause9_core::doc::Doc;
-use clause9_core::evaluation::Status;
 use clause9_core::period::{Frequency, Period};
 use jiff::civil::Date;
 use serde_json::json;
@@ -21,19 +20,7 @@ use crate::output::{self, Cell, say};
 
 /// What makes areas and controls more urgent on `day`.
 pub async fn signals(ctx: &Ctx, day: Date) -> CliResult<Vec<Signal>> {
-    let mut out = Vec::new();
-    for n in super::nc::load_all(ctx.store.as_ref())
-        .await?
-        .iter()
-        .filter(|n| n.is_open())
-    {
-        out.push(Signal {
-            area: n.area.clone(),
-            controls: n.controls.clone(),
-            reason: format!("open nonconformity {}", n.id),
-            weight: 3,
-        });
-    }
+    let ncs = super::nc::load_all(ctx.store.as_ref()).await?;
     let latest = Period::containing(Frequency::Monthly, day).prev();
     let evaluate = |p: Period| async move {
         let obs = current_for(&ctx.programme, ctx.store.as_ref(), p).await?;
@@ -41,59 +28,14 @@ pub async fn signals(ctx: &Ctx, day: Date) -> CliResult<Vec<Signal>> {
     };
     let now = evaluate(latest).await?;
     let before = evaluate(latest.prev()).await?;
-    for m in &now.measures {
-        let Some(def) = ctx.programme.measure(&m.id) else {
-            continue;
-        };
-        let prev = before.measures.iter().find(|x| x.id == m.id);
-        // deteriorating: a worse status than the month before, or an amber
-        // value that got worse (a green one moving within green is not a signal)
-        let rank = |s: Status| match s {
-            Status::Green => Some(0),
-            Status::Amber => Some(1),
-            Status::Red => Some(2),
-            Status::NoData => None,
-        };
-        let worse_status = match (prev.and_then(|p| rank(p.status)), rank(m.status)) {
-            (Some(a), Some(b)) => b > a,
-            _ => false,
-        };
-        let worse_value = match (prev.and_then(|p| p.value), m.value) {
-            (Some(a), Some(b)) => !def.indicator.direction.at_least_as_good(b, a),
-            _ => false,
-        };
-        let worse = worse_status || (worse_value && m.status == Status::Amber);
-        if m.status == Status::Red {
-            out.push(Signal {
-                area: def.area.clone(),
-                controls: def.controls.clone(),
-                reason: format!("measure {} red in {latest}", m.id),
-                weight: 3,
-            });
-        } else if worse {
-            out.push(Signal {
-                area: def.area.clone(),
-                controls: def.controls.clone(),
-                reason: format!("measure {} deteriorating in {latest}", m.id),
-                weight: 2,
-            });
-        }
-    }
-    let high = ctx.registers.audit.high_risk;
-    for r in ctx
-        .registers
-        .risks
-        .iter()
-        .filter(|r| r.score() >= high && r.status != "closed")
-    {
-        out.push(Signal {
-            area: r.area.clone(),
-            controls: r.controls.clone(),
-            reason: format!("high risk {} (score {})", r.id, r.score()),
-            weight: 3,
-        });
-    }
-    Ok(out)
+    Ok(clause9_core::audit::coverage::signals(
+        &ctx.programme,
+        &ctx.registers,
+        &ncs,
+        &now,
+        &before,
+        latest,
+    ))
 }
 
 pub async fn programme_slots(
@@ -185,27 +127,12 @@ pub async fn coverage(dir: &Path, since: Option<&str>, list: &ListArgs) -> CliRe
     let slots = programme_slots(&ctx, start, months, day.min(start.first_day())).await?;
     let audits = super::audit::load_all(ctx.store.as_ref()).await?;
     let this_month = Period::containing(Frequency::Monthly, day);
-    let mut rows = Vec::new();
-    for item in universe(&ctx.programme, &ctx.registers) {
-        let audited: Vec<String> = audits
-            .iter()
-            .filter(|a| a.completed.is_some() && a.plan.start >= start.first_day())
-            .filter(|a| a.plan.scope.contains(&item))
-            .map(|a| a.id.clone())
+    let universe = universe(&ctx.programme, &ctx.registers);
+    let rows: Vec<_> =
+        clause9_core::audit::coverage::coverage(&universe, &slots, &audits, start, this_month)
+            .into_iter()
+            .map(|c| (c.item, c.state, c.audits, c.planned))
             .collect();
-        let planned = slots
-            .iter()
-            .find(|s| s.items.iter().any(|i| i.item == item))
-            .map(|s| s.month);
-        let state = if !audited.is_empty() {
-            "audited"
-        } else if planned.is_some_and(|p| p < this_month) {
-            "overdue"
-        } else {
-            "not yet due"
-        };
-        rows.push((item, state, audited, planned));
-    }
     if list.format == Format::Json {
         let v: Vec<_> = rows
             .iter()

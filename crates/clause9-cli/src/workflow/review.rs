@@ -2,8 +2,7 @@
 //! discussion, decisions, action items), the chair's sign-off that locks
 //! them, and the follow-up of action items.
 
-use clause9_core::period::{Frequency, Period};
-use clause9_core::review::pack::{PackInput, pack};
+use clause9_core::review::pack::{PackInput, evaluation_months, pack};
 use clause9_core::review::{Review, ReviewAction, ReviewEvent};
 use clause9_store::Store;
 use jiff::civil::Date;
@@ -78,11 +77,7 @@ pub async fn run(command: ReviewCommand) -> CliResult {
             let ctx = open(&dir, &store).await?;
             let day = date("--date", &d)?;
             let reviews = load_all(ctx.store.as_ref()).await?;
-            let since = reviews
-                .iter()
-                .filter(|r| r.date < day)
-                .filter_map(|r| r.signed.as_ref().map(|_| r.date))
-                .max();
+            let since = Review::last_signed_before(&reviews, day);
             let ncs = super::nc::load_all(ctx.store.as_ref()).await?;
             let audits = super::audit::load_all(ctx.store.as_ref()).await?;
             let evaluations = evaluations(&ctx, since, day).await?;
@@ -272,52 +267,25 @@ pub async fn run(command: ReviewCommand) -> CliResult {
     }
 }
 
-/// The planned date of the next review: the interval after the last signed
-/// one, or after the programme's first period when none is signed yet.
+/// The planned date of the next review (see `Review::next_due`).
 fn next_review_due(ctx: &super::Ctx, reviews: &[Review]) -> Date {
-    let last = reviews
-        .iter()
-        .filter(|r| r.signed.is_some())
-        .map(|r| r.date)
-        .max()
-        .unwrap_or_else(|| ctx.programme.settings.first_period.first_day());
-    let months = i64::from(ctx.registers.review_interval_months);
-    last.checked_add(jiff::Span::new().months(months))
-        .unwrap_or(last)
+    Review::next_due(
+        reviews,
+        ctx.programme.settings.first_period.first_day(),
+        ctx.registers.review_interval_months,
+    )
 }
 
-/// Monthly evaluations from the month after the last review (at most 12) to
-/// the last month that ended before `day`.
+/// Monthly evaluations of the months `evaluation_months` chooses.
 async fn evaluations(
     ctx: &super::Ctx,
     since: Option<Date>,
     day: Date,
 ) -> CliResult<Vec<clause9_core::evaluation::Evaluation>> {
-    let last = Period::containing(Frequency::Monthly, day).prev();
-    let mut first = last;
-    for _ in 0..11 {
-        let p = first.prev();
-        if since.is_some_and(|s| p.last_day() <= s)
-            || p < ctx
-                .programme
-                .settings
-                .first_period
-                .enclosing(Frequency::Monthly)
-                .unwrap_or(p)
-        {
-            break;
-        }
-        first = p;
-    }
     let mut out = Vec::new();
-    let mut p = first;
-    loop {
+    for p in evaluation_months(ctx.programme.settings.first_period, since, day) {
         let obs = current_for(&ctx.programme, ctx.store.as_ref(), p).await?;
         out.push(clause9_core::engine::evaluate(&ctx.programme, &obs, p));
-        if p == last {
-            break;
-        }
-        p = p.next();
     }
     Ok(out)
 }
