@@ -93,27 +93,27 @@ export async function auditsAndReviews({ newPage, signIn, audit, step, base, sho
   });
 
   await step('the chair writes the minutes of a review and signs them; then they are locked', async () => {
-    await reviewer.getByRole('link', { name: 'MR-0003' }).click();
+    await reviewer.getByRole('link', { name: 'MR-0003', exact: true }).click();
     await reviewer.waitForURL(`${base}/reviews/MR-0003`);
     for (const key of ['a', 'b', 'c', 'd1', 'd2', 'd3', 'd4', 'e', 'f', 'g']) {
       await reviewer.locator('.pack h3', { hasText: `(${key}) ` }).waitFor();
     }
     await reviewer.locator('.pack').getByText(nc).first().waitFor();
     await audit(reviewer, 'review in preparation');
-    await reviewer.getByLabel('Attendee').selectOption('managing_director');
+    await reviewer.getByLabel('Attendee', { exact: true }).selectOption('managing_director');
     await reviewer.getByRole('button', { name: 'Add the attendee' }).click();
     await reviewer.getByText('Recorded the attendee.').waitFor();
-    await reviewer.getByLabel('Input').selectOption('d3');
-    await reviewer.getByLabel('Discussion').fill('The backup restore finding of AUD-0003 was discussed');
+    await reviewer.getByLabel('Input', { exact: true }).selectOption('d3');
+    await reviewer.getByLabel('Discussion', { exact: true }).fill('The backup restore finding of AUD-0003 was discussed');
     await reviewer.getByRole('button', { name: 'Record the discussion' }).click();
     await reviewer.getByText('Recorded the discussion.').waitFor();
-    await reviewer.getByLabel('Kind of decision').selectOption('resource');
-    await reviewer.getByLabel('Decision').fill('Fund a second backup appliance');
+    await reviewer.getByLabel('Kind of decision', { exact: true }).selectOption('resource');
+    await reviewer.getByLabel('Decision', { exact: true }).fill('Fund a second backup appliance');
     await reviewer.getByRole('button', { name: 'Record the decision' }).click();
     await reviewer.getByText('Recorded the decision.').waitFor();
-    await reviewer.getByLabel('Action item').fill('Order the second backup appliance');
-    await reviewer.getByLabel('Owner').selectOption('it_ops');
-    await reviewer.getByLabel('Due date').fill('2030-01-31');
+    await reviewer.getByLabel('Action item', { exact: true }).fill('Order the second backup appliance');
+    await reviewer.getByLabel('Owner', { exact: true }).selectOption('it_ops');
+    await reviewer.getByLabel('Due date', { exact: true }).fill('2030-01-31');
     await reviewer.getByRole('button', { name: 'Add the action item' }).click();
     await reviewer.getByText('Recorded the action item.').waitFor();
     await reviewer.locator('tr', { hasText: 'Order the second backup appliance' }).getByText('2030-01-31').waitFor();
