@@ -5,6 +5,7 @@ mod access;
 mod env;
 mod reads;
 mod web;
+mod web_workflow;
 mod writes;
 
 /// For each case, a module with a `sqlite` and a `postgres` test.
@@ -53,4 +54,6 @@ cases!(
     web::sign_in_form_needs_its_token,
     web::pages_need_a_session_and_render,
     web::my_work_stores_values_and_shows_problems,
+    web_workflow::findings_need_an_independent_auditor,
+    web_workflow::review_minutes_are_signed_by_the_chair_and_locked,
 );
