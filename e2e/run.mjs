@@ -9,12 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { auditsAndReviews } from './flows/reviews.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = require('axe-core').source;
 const base = process.env.BASE_URL;
 const shots = process.env.SCREENSHOTS;
-const passwords = { admin: process.env.ADMIN_PASSWORD, laura: process.env.COLLECTOR_PASSWORD };
+const passwords = { admin: process.env.ADMIN_PASSWORD, laura: process.env.COLLECTOR_PASSWORD,
+  auditor: process.env.AUDITOR_PASSWORD, reviewer: process.env.REVIEWER_PASSWORD };
 
 const profile = mkdtempSync(join(tmpdir(), 'clause9-e2e-'));
 const context = await chromium.launchPersistentContext(profile, {
@@ -183,6 +185,8 @@ await step('the administrator signs in and opens a measure page', async () => {
   await admin.screenshot({ path: `${shots}/measure-print.png`, fullPage: true });
   await admin.emulateMedia({ media: 'screen' });
 });
+
+await auditsAndReviews({ newPage, signIn, audit, step, base, shots });
 
 await context.close();
 rmSync(profile, { recursive: true, force: true });

@@ -22,6 +22,10 @@ admin_pw="admin-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 coll_pw="coll-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 echo "$admin_pw" | "$bin" user add "$work/demo" admin --person isms_manager --role admin >/dev/null
 echo "$coll_pw" | "$bin" user add "$work/demo" laura --person hr_lead --role collector >/dev/null
+auditor_pw="aud-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+reviewer_pw="rev-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+echo "$auditor_pw" | "$bin" user add "$work/demo" auditor --person internal_auditor --role auditor >/dev/null
+echo "$reviewer_pw" | "$bin" user add "$work/demo" reviewer --person managing_director --role reviewer >/dev/null
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 CLAUSE9_LOG=warn "$bin" serve "$work/demo" --listen "127.0.0.1:$port" --insecure-cookies >"$work/server.log" 2>&1 &
@@ -34,4 +38,5 @@ done
 
 mkdir -p ../target/e2e-screenshots
 BASE_URL="http://127.0.0.1:$port" ADMIN_PASSWORD="$admin_pw" COLLECTOR_PASSWORD="$coll_pw" \
+  AUDITOR_PASSWORD="$auditor_pw" REVIEWER_PASSWORD="$reviewer_pw" \
   SCREENSHOTS=../target/e2e-screenshots node run.mjs || { echo "--- server log" >&2; cat "$work/server.log" >&2; exit 1; }

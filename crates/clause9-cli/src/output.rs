@@ -50,8 +50,23 @@ pub fn styled(text: impl Into<String>, style: Style) -> Cell {
     }
 }
 
+/// While set, `say` and `table` print nothing: the demo runs commands whose
+/// lines would drown its own summary.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Prints rows under a header, columns padded to their widest cell.
 pub fn table(header: &[&str], rows: Vec<Vec<Cell>>) {
+    if quiet() {
+        return;
+    }
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (i, c) in row.iter().enumerate() {
@@ -92,6 +107,9 @@ pub fn table(header: &[&str], rows: Vec<Vec<Cell>>) {
 
 /// Prints a line to standard output with anstream's terminal detection.
 pub fn say(text: impl AsRef<str>) {
+    if quiet() {
+        return;
+    }
     let _ = writeln!(anstream::stdout().lock(), "{}", text.as_ref());
 }
 

@@ -11,7 +11,7 @@ fn the_demo_has_history_with_every_status_corrections_and_overdue_work() {
     let p = dir.path().join("demo");
     let d = p.to_str().unwrap();
     let out = ok(clause9(&["demo", d, "--no-serve"]));
-    assert!(out.contains("86 measures"), "{out}");
+    assert!(out.contains("90 measures"), "{out}");
     let corrected: usize = out
         .split(" corrected later")
         .next()
@@ -76,4 +76,165 @@ fn the_demo_has_history_with_every_status_corrections_and_overdue_work() {
     // writing the demo again into the same directory is refused
     let (code, _, err) = run(clause9(&["demo", d, "--no-serve"]));
     assert_eq!(code, 2, "{err}");
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = ok(clause9(args));
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[test]
+fn the_demo_has_an_audit_cycle_nonconformities_reviews_and_collected_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("demo");
+    let d = p.to_str().unwrap();
+    let out = ok(clause9(&["demo", d, "--no-serve"]));
+    assert!(out.contains("3 management reviews (2 signed)"), "{out}");
+    let valid = ok(clause9(&["validate", d]));
+    assert!(valid.contains("7 risks"), "{valid}");
+    let today = jiff::Zoned::now().date().to_string();
+
+    // findings of every default grade, each with its evidence; the
+    // nonconformity grades opened their records
+    let audits = json(&["audit", "list", d, "--format", "json"]);
+    let findings: Vec<&serde_json::Value> = audits["audits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["audit"]["findings"].as_array().unwrap())
+        .collect();
+    for grade in ["major", "minor", "observation", "opportunity", "conformity"] {
+        assert!(
+            findings.iter().any(|f| f["grade"] == grade),
+            "no {grade} finding: {audits}"
+        );
+    }
+    for f in &findings {
+        assert!(!f["evidence"].as_str().unwrap().is_empty(), "{f}");
+        let opens = f["grade"] == "major" || f["grade"] == "minor";
+        assert_eq!(f["nonconformity"].is_string(), opens, "{f}");
+    }
+    let states: Vec<&str> = audits["audits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["state"].as_str().unwrap())
+        .collect();
+    assert!(
+        states.contains(&"completed") && states.contains(&"open"),
+        "{states:?}"
+    );
+    // every audit's start and planning lie around today, history in the past
+    let coverage = json(&["audit", "coverage", d, "--format", "json"]);
+    assert!(
+        coverage["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["state"] == "audited"),
+        "{coverage}"
+    );
+
+    // nonconformities in every lifecycle state, with SMART actions, dated in the past
+    let ncs = json(&["nc", "list", d, "--all", "--format", "json"]);
+    let list = ncs["nonconformities"].as_array().unwrap();
+    for state in [
+        "raised",
+        "corrected",
+        "root_cause_analysed",
+        "action_planned",
+        "implemented",
+        "verified",
+        "closed",
+        "reopened",
+    ] {
+        assert!(
+            list.iter().any(|n| n["state"] == state),
+            "no nonconformity {state}: {ncs}"
+        );
+    }
+    for n in list {
+        assert!(n["raised_on"].as_str().unwrap() <= today.as_str(), "{n}");
+        for a in n["actions"].as_array().unwrap() {
+            for key in ["owner", "due", "success_criterion"] {
+                assert!(a[key].is_string(), "action without {key}: {a}");
+            }
+        }
+    }
+    assert!(list.iter().any(|n| n["overdue"] == true), "{ncs}");
+    for kind in ["audit_finding", "incident", "management_review", "other"] {
+        assert!(
+            list.iter().any(|n| n["source"]["kind"] == kind),
+            "{kind}: {ncs}"
+        );
+    }
+
+    // two signed reviews, one in preparation
+    let reviews = json(&["review", "list", d, "--format", "json"]);
+    let rs = reviews["reviews"].as_array().unwrap();
+    let signed = rs
+        .iter()
+        .filter(|r| r["review"]["signed"].is_array())
+        .count();
+    let unsigned: Vec<_> = rs
+        .iter()
+        .filter(|r| r["review"]["signed"].is_null())
+        .collect();
+    assert_eq!((signed, unsigned.len()), (2, 1), "{reviews}");
+    for r in rs.iter().filter(|r| r["review"]["signed"].is_array()) {
+        assert!(
+            r["review"]["date"].as_str().unwrap() < today.as_str(),
+            "{r}"
+        );
+        assert_eq!(
+            r["review"]["discussion"].as_array().unwrap().len(),
+            10,
+            "{r}"
+        );
+        assert!(
+            !r["review"]["actions"].as_array().unwrap().is_empty(),
+            "{r}"
+        );
+    }
+    let minutes = ok(clause9(&["review", "minutes", d, "MR-0001"]));
+    assert!(minutes.contains("This record is locked"), "{minutes}");
+
+    // the automated measures were collected by the engine, with provenance
+    for m in [
+        "M-VULN-TRIVY",
+        "M-VULN-GRYPE",
+        "M-VULN-WAZUH",
+        "M-CSPM-PROWLER",
+    ] {
+        let h = json(&["history", d, m, "--format", "json"]);
+        let values = h.as_array().unwrap();
+        assert!(values.len() >= 6, "{m}: {h}");
+        for v in values {
+            assert_eq!(v["method"], "query", "{v}");
+            assert!(
+                v["recorded_by"].as_str().unwrap().starts_with("source:"),
+                "{v}"
+            );
+            let files = v["provenance"]["files"].as_array().unwrap();
+            assert!(!files.is_empty(), "{v}");
+            assert!(
+                files[0]["path"].as_str().unwrap().starts_with("evidence/"),
+                "{v}"
+            );
+            assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64, "{v}");
+        }
+    }
+
+    // every record went into the tamper-evident log, which verifies
+    let log = ok(clause9(&["audit-log", "verify", d]));
+    assert!(log.contains("intact"), "{log}");
+    let entries = json(&["audit-log", d, "--format", "json"]);
+    let text = entries.to_string();
+    for kind in [
+        "workflow.finding_recorded",
+        "workflow.signed",
+        "workflow.verified",
+    ] {
+        assert!(text.contains(kind), "no {kind} in the audit log");
+    }
 }

@@ -1,8 +1,11 @@
 //! Internal audits (ISO/IEC 27001 9.2): each audit's plan, auditors,
 //! findings and completion as events; the audit universe; independence and
 //! competence checks (`audit/independence.rs`); the risk-based programme
-//! (`audit/planner.rs`); checklists and reports (`audit/report.rs`).
+//! (`audit/planner.rs`); coverage of the cycle and risk signals
+//! (`audit/coverage.rs`); checklists and reports (`audit/report.rs`).
 
+pub mod coverage;
+pub mod finding;
 pub mod independence;
 pub mod planner;
 pub mod report;

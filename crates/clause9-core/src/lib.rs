@@ -20,6 +20,7 @@ pub mod record;
 pub mod registers;
 pub mod review;
 pub mod schedule;
+pub mod workflow;
 
 pub use diagnostic::{Diagnostic, SourceFile};
 pub use load::load;

@@ -203,6 +203,29 @@ impl Review {
         Ok(())
     }
 
+    /// The date of the last signed review held before `day`, if any.
+    pub fn last_signed_before(reviews: &[Review], day: Date) -> Option<Date> {
+        reviews
+            .iter()
+            .filter(|r| r.date < day)
+            .filter_map(|r| r.signed.as_ref().map(|_| r.date))
+            .max()
+    }
+
+    /// The planned date of the next review: `interval_months` after the last
+    /// signed one, or after `first_day` (the programme's first period) when
+    /// none is signed yet.
+    pub fn next_due(reviews: &[Review], first_day: Date, interval_months: u32) -> Date {
+        let last = reviews
+            .iter()
+            .filter(|r| r.signed.is_some())
+            .map(|r| r.date)
+            .max()
+            .unwrap_or(first_day);
+        last.checked_add(jiff::Span::new().months(i64::from(interval_months)))
+            .unwrap_or(last)
+    }
+
     /// Action items not done yet.
     pub fn open_actions(&self) -> Vec<&ReviewAction> {
         self.actions

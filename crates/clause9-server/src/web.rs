@@ -1,13 +1,16 @@
 //! The web application: server-rendered pages (sign-in, dashboard, measure,
-//! My work) from templates embedded in the binary, with the stylesheet
+//! My work, internal audits, management reviews) from templates embedded in the binary, with the stylesheet
 //! served from `/assets/`. No inline script or style: the strict CSP holds.
 
 pub mod assets;
+pub mod audits;
 pub mod auth;
 pub mod dashboard;
 pub mod data;
 pub mod measure;
 pub mod my_work;
+pub mod records;
+pub mod reviews;
 pub mod svg;
 pub mod templates;
 
@@ -33,6 +36,12 @@ pub fn routes(evidence_limit: usize) -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(evidence_limit)),
         )
         .route("/record/{id}", get(my_work::record_page))
+        .route("/audits", get(audits::list))
+        .route("/audits/{id}", get(audits::page))
+        .route("/audits/{id}/findings", post(audits::record_finding))
+        .route("/audits/{id}/report", get(audits::report))
+        .route("/reviews", get(reviews::list))
+        .route("/reviews/{id}", get(reviews::page).post(reviews::submit))
         .route("/assets/{file}", get(assets::serve))
 }
 

@@ -1,7 +1,9 @@
 //! `clause9 demo [DIR] [--listen ADDR] [--no-serve]`: writes a complete
-//! fictional organisation — the measure library with two years of history —
-//! and, without `--no-serve`, serves it with an administrator and a
-//! collector account whose generated passwords are printed once.
+//! fictional organisation — the measure library with two years of history,
+//! registers, automated measures collected from real scanner outputs, an
+//! audit cycle, nonconformities and management reviews — and, without
+//! `--no-serve`, serves it with administrator, collector, auditor and
+//! reviewer accounts whose generated passwords are printed once.
 
 use std::path::Path;
 
@@ -35,6 +37,7 @@ pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArg
     let shipped = load_programme(dir)?;
     let today = today(&shipped);
     starter::start_months_back(dir, today, 24)?;
+    crate::demo::organisation::write_all(dir, today)?;
     let programme = load_programme(dir)?;
 
     let planned = plan_history(&programme, today, jiff::Timestamp::now());
@@ -58,6 +61,30 @@ pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArg
         .collect();
     let corrected = store.append(&corrections).await?;
 
+    // the automated measures, collected by the real engine; then the records
+    // of audits, nonconformities and reviews, written by the real commands
+    let last = Period::containing(Frequency::Monthly, today).prev();
+    let mut first = last;
+    for _ in 0..5 {
+        first = first.prev();
+    }
+    crate::output::set_quiet(true);
+    let collected = super::collect::run(
+        dir,
+        None,
+        Some(&first.to_string()),
+        Some(&last.to_string()),
+        None,
+        store_args,
+    )
+    .await;
+    let records = match collected {
+        Ok(()) => crate::demo::records::write(dir, today, store_args).await,
+        Err(e) => Err(e),
+    };
+    crate::output::set_quiet(false);
+    let commands = records?;
+
     let last_month = Period::containing(Frequency::Monthly, today).prev();
     let observations = current_for(&programme, store.as_ref(), last_month).await?;
     let evaluation = evaluate(&programme, &observations, last_month);
@@ -76,8 +103,31 @@ pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArg
         count(Status::Red),
         count(Status::NoData)
     ));
+    let audits = crate::workflow::audit::load_all(store.as_ref()).await?;
+    let ncs = crate::workflow::nc::load_all(store.as_ref()).await?;
+    let reviews = crate::workflow::review::load_all(store.as_ref()).await?;
     say(format!(
-        "explore it: clause9 evaluate {d} --period {last_month} · clause9 status {d} · clause9 history {d} M-VUL-01",
+        "automated: {} measures collected from scanner outputs under evidence/ for {first} to {last}",
+        programme
+            .measures
+            .iter()
+            .filter(|m| m
+                .base
+                .iter()
+                .any(|b| matches!(b.method, clause9_core::measure::BaseMethod::Query { .. })))
+            .count()
+    ));
+    say(format!(
+        "records ({commands} commands): {} audits with {} findings · {} nonconformities ({} open) · {} management reviews ({} signed)",
+        audits.len(),
+        audits.iter().map(|a| a.findings.len()).sum::<usize>(),
+        ncs.len(),
+        ncs.iter().filter(|n| n.is_open()).count(),
+        reviews.len(),
+        reviews.iter().filter(|r| r.signed.is_some()).count()
+    ));
+    say(format!(
+        "explore it: clause9 evaluate {d} --period {last_month} · clause9 status {d} · clause9 history {d} M-VUL-01 · clause9 nc list {d} --all · clause9 audit list {d} · clause9 review list {d}",
         d = dir.display()
     ));
     if let Some(listen) = listen {

@@ -1,4 +1,5 @@
-//! Serving the demo: an administrator and a collector with generated
+//! Serving the demo: an administrator, a collector, an auditor and a
+//! reviewer (the chair of the management reviews) with generated
 //! passwords (printed once, stored only as argon2id hashes), then the server
 //! on the chosen address until Ctrl-C.
 
@@ -18,6 +19,8 @@ use crate::output::say;
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin", "isms_manager", Role::Admin),
     ("collector", "hr_lead", Role::Collector),
+    ("auditor", "internal_auditor", Role::Auditor),
+    ("reviewer", "managing_director", Role::Reviewer),
 ];
 
 /// Parses `--listen`.

@@ -40,6 +40,33 @@ impl PackInput<'_> {
     }
 }
 
+/// The months whose evaluations feed a pack dated `day`: from the month
+/// after the last review `since` (at most 12, not before the programme's
+/// `first_period`) to the last month that ended before `day`.
+pub fn evaluation_months(
+    first_period: crate::period::Period,
+    since: Option<Date>,
+    day: Date,
+) -> Vec<crate::period::Period> {
+    use crate::period::{Frequency, Period};
+    let last = Period::containing(Frequency::Monthly, day).prev();
+    let first_month = first_period.enclosing(Frequency::Monthly);
+    let mut first = last;
+    for _ in 0..11 {
+        let p = first.prev();
+        if since.is_some_and(|s| p.last_day() <= s) || first_month.is_some_and(|f| p < f) {
+            break;
+        }
+        first = p;
+    }
+    let mut out = vec![first];
+    while out[out.len() - 1] != last {
+        let next = out[out.len() - 1].next();
+        out.push(next);
+    }
+    out
+}
+
 /// The pack as a document: sections keyed `a` … `g`.
 pub fn pack(input: &PackInput) -> Doc {
     let mut d = Doc::new(format!(

@@ -1,7 +1,8 @@
 //! `GET /`: the dashboard — every active measure's status for the last
 //! month, grouped by objective, Annex A theme and area; performance versus
 //! effectiveness counts; sparklines of the last 12 months; overdue
-//! collections; open nonconformities.
+//! collections; open nonconformities; the next management review and the
+//! next internal audit.
 
 use std::collections::BTreeMap;
 
@@ -182,6 +183,16 @@ pub async fn page(State(state): State<AppState>, user: WebUser) -> PageResult {
             })
         })
         .collect();
+    let reviews = crate::web::records::reviews(&state).await?;
+    let next_review = crate::web::reviews::next_review(&reviews, today).map(|r| {
+        serde_json::json!({ "id": r.id, "title": r.title, "date": r.date.to_string(),
+            "chair": settings.display_name(&r.chair) })
+    });
+    let audits = crate::web::records::audits(&state).await?;
+    let next_audit = crate::web::audits::next_audit(&audits, today).map(|a| {
+        serde_json::json!({ "id": a.id, "title": a.plan.title, "start": a.plan.start.to_string(),
+            "end": a.plan.end.to_string(), "in_progress": a.plan.start <= today })
+    });
     Ok(Html(render(
         "dashboard.html",
         serde_json::json!({
@@ -189,6 +200,7 @@ pub async fn page(State(state): State<AppState>, user: WebUser) -> PageResult {
             "period": last.to_string(), "kinds": kinds,
             "by_objective": by_objective, "by_theme": by_theme, "by_area": by_area,
             "overdue": overdue, "ncs": open_ncs, "nav": "dashboard",
+            "next_review": next_review, "next_audit": next_audit,
         }),
     )))
 }

@@ -14,6 +14,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("measure.html", include_str!("../../templates/measure.html")),
     ("my_work.html", include_str!("../../templates/my_work.html")),
+    ("audits.html", include_str!("../../templates/audits.html")),
+    ("audit.html", include_str!("../../templates/audit.html")),
+    ("reviews.html", include_str!("../../templates/reviews.html")),
+    ("review.html", include_str!("../../templates/review.html")),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

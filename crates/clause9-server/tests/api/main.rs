@@ -6,6 +6,7 @@ mod env;
 mod housekeeping;
 mod reads;
 mod web;
+mod web_workflow;
 mod workflow;
 mod workflow_access;
 mod writes;
@@ -64,4 +65,6 @@ cases!(
     workflow_access::workflow_resources_need_credentials,
     workflow_access::workflow_writes_need_the_right_role,
     workflow_access::only_independent_assigned_auditors_record_findings,
+    web_workflow::findings_need_an_independent_auditor,
+    web_workflow::review_minutes_are_signed_by_the_chair_and_locked,
 );

@@ -19,7 +19,7 @@ fn cookie_of(reply: &Reply) -> String {
         .expect("a cookie is set")
 }
 
-fn field(html: &str, name: &str) -> String {
+pub fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect("the field is on the page") + marker.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
@@ -34,7 +34,7 @@ async fn sign_in_post(env: &Env, cookie: Option<&str>, body: String) -> Reply {
     env.send(r.body(Body::from(body)).unwrap()).await
 }
 
-async fn page(env: &Env, path: &str, session: &str) -> Reply {
+pub async fn page(env: &Env, path: &str, session: &str) -> Reply {
     env.send(
         Request::get(path)
             .header(header::COOKIE, session)
@@ -44,7 +44,7 @@ async fn page(env: &Env, path: &str, session: &str) -> Reply {
     .await
 }
 
-async fn sign_in(env: &Env, user: &str) -> String {
+pub async fn sign_in(env: &Env, user: &str) -> String {
     let form = env.get("/sign-in", None).await;
     let pre = cookie_of(&form);
     let token = field(&form.text(), "csrf");

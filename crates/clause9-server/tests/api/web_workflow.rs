@@ -1,0 +1,282 @@
+//! The audit and management review pages: a finding refused for a recorder
+//! who is not independent (the conflict named), recorded by an independent
+//! auditor (opening its nonconformity), CSRF and evidence checked; review
+//! minutes written, signed only by the chair, and locked afterwards.
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use clause9_core::audit::{AuditEvent, Plan, ScopeItem};
+use clause9_core::review::ReviewEvent;
+use clause9_core::workflow::encode;
+use clause9_store::NewEvent;
+use clause9_store::accounts::Role;
+
+use crate::env::{Env, NOW, Reply};
+use crate::web::{field, page, sign_in};
+
+async fn post_form(env: &Env, path: &str, session: &str, fields: &[(&str, &str)]) -> Reply {
+    let body: String = fields
+        .iter()
+        .map(|(k, v)| {
+            let v: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    b' ' => "+".into(),
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={v}")
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    env.send(
+        Request::post(path)
+            .header(header::COOKIE, session)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+fn event(stream: &str, seq: i64, name: &str, payload: serde_json::Value) -> NewEvent {
+    NewEvent {
+        stream: stream.into(),
+        seq,
+        event: name.into(),
+        payload,
+        recorded_by: "ceo".into(),
+        recorded_at: NOW.parse().unwrap(),
+        reason: "test".into(),
+        once_key: None,
+    }
+}
+
+/// An audit of 9.1 and A.8.8 in area `it` with `ceo` as auditor, and a
+/// review chaired by `ceo`, both in preparation; the auditor register.
+async fn records(env: &Env) {
+    let registers = env.dir.path().join("registers");
+    std::fs::create_dir_all(&registers).unwrap();
+    std::fs::write(
+        registers.join("auditors.toml"),
+        "[[auditor]]\nperson = \"ceo\"\ncompetence = [\"all\"]\n\n[[auditor]]\nperson = \"it_lead\"\ncompetence = [\"all\"]\n",
+    )
+    .unwrap();
+    let day: jiff::civil::Date = "2026-11-10".parse().unwrap();
+    let plan = AuditEvent::Planned {
+        plan: Plan {
+            title: "Vulnerabilities".into(),
+            objectives: "Patching works".into(),
+            scope: vec![
+                ScopeItem {
+                    requirement: "9.1".into(),
+                    area: None,
+                },
+                ScopeItem {
+                    requirement: "A.8.8".into(),
+                    area: Some("it".into()),
+                },
+            ],
+            criteria: "ISO/IEC 27001".into(),
+            start: day,
+            end: "2026-11-20".parse().unwrap(),
+            methods: "interviews".into(),
+        },
+    };
+    let assigned = AuditEvent::AuditorAssigned {
+        person: "ceo".into(),
+    };
+    let opened = ReviewEvent::Opened {
+        title: "Management review".into(),
+        date: "2026-11-20".parse().unwrap(),
+        chair: "ceo".into(),
+    };
+    env.state
+        .store
+        .workflow()
+        .append_events(&[
+            event("audit/AUD-0001", 1, "planned", encode(&plan, day)),
+            event(
+                "audit/AUD-0001",
+                2,
+                "auditor_assigned",
+                encode(&assigned, day),
+            ),
+            event("review/MR-0001", 1, "opened", encode(&opened, day)),
+        ])
+        .await
+        .unwrap();
+}
+
+pub async fn findings_need_an_independent_auditor(env: &Env) {
+    records(env).await;
+    env.user("ceo", "ceo", Role::Auditor).await;
+    env.user("itl", "it_lead", Role::Auditor).await;
+    let itl = sign_in(env, "itl").await;
+    let list = page(env, "/audits", &itl).await;
+    assert_eq!(list.status.as_u16(), 200, "{}", list.text());
+    assert!(list.text().contains("AUD-0001"));
+    let audit = page(env, "/audits/AUD-0001", &itl).await;
+    assert_eq!(audit.status.as_u16(), 200, "{}", audit.text());
+    let html = audit.text();
+    assert!(html.contains("it_lead owns area `it`"), "{html}");
+    let csrf = field(&html, "csrf");
+    let finding = |csrf: &str| {
+        [
+            ("csrf", csrf.to_string()),
+            ("item", "A.8.8@it".to_string()),
+            ("grade", "minor".to_string()),
+            ("statement", "Patches late on two servers".to_string()),
+            ("evidence", "Patch report of October".to_string()),
+        ]
+    };
+    let refs = |f: &[(&'static str, String)]| -> Vec<(&'static str, String)> { f.to_vec() };
+    let send = |session: String, fields: Vec<(&'static str, String)>| async move {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post_form(env, "/audits/AUD-0001/findings", &session, &f).await
+    };
+    let refused = send(itl.clone(), refs(&finding(&csrf))).await;
+    assert_eq!(refused.status.as_u16(), 403, "{}", refused.text());
+    assert!(
+        refused
+            .text()
+            .contains("not independent: it_lead owns area `it`"),
+        "{}",
+        refused.text()
+    );
+
+    let ceo = sign_in(env, "ceo").await;
+    let csrf = field(&page(env, "/audits/AUD-0001", &ceo).await.text(), "csrf");
+    let stale = send(ceo.clone(), refs(&finding("stale"))).await;
+    assert_eq!(stale.status.as_u16(), 403);
+    let mut no_evidence = finding(&csrf).to_vec();
+    no_evidence[4].1 = " ".into();
+    let r = send(ceo.clone(), no_evidence).await;
+    assert_eq!(r.status.as_u16(), 422);
+    assert!(
+        r.text().contains("every finding needs its evidence"),
+        "{}",
+        r.text()
+    );
+    let ok = send(ceo.clone(), refs(&finding(&csrf))).await;
+    assert_eq!(ok.status.as_u16(), 303, "{}", ok.text());
+    assert_eq!(ok.headers[header::LOCATION], "/audits/AUD-0001?saved=F1");
+    let shown = page(env, "/audits/AUD-0001?saved=F1", &ceo).await.text();
+    assert!(shown.contains("it opened nonconformity NC-0001"), "{shown}");
+    assert!(shown.contains("Patches late on two servers"));
+    let nc = env
+        .state
+        .store
+        .workflow()
+        .events("nc/NC-0001")
+        .await
+        .unwrap();
+    assert_eq!(nc.len(), 1);
+    assert_eq!(nc[0].payload["source"]["audit"], "AUD-0001");
+    let report = page(env, "/audits/AUD-0001/report?format=md", &ceo).await;
+    assert_eq!(report.status.as_u16(), 200);
+    assert!(report.text().contains("Patches late on two servers"));
+}
+
+pub async fn review_minutes_are_signed_by_the_chair_and_locked(env: &Env) {
+    records(env).await;
+    env.user("ceo", "ceo", Role::Reviewer).await;
+    env.user("sec", "security_lead", Role::Reviewer).await;
+    env.user("col", "it_lead", Role::Collector).await;
+    let sec = sign_in(env, "sec").await;
+    let dash = page(env, "/", &sec).await.text();
+    assert!(
+        dash.contains("/reviews/MR-0001"),
+        "the dashboard shows the next review"
+    );
+    assert!(
+        dash.contains("/audits/AUD-0001"),
+        "the dashboard shows the next audit"
+    );
+    let html = page(env, "/reviews/MR-0001", &sec).await.text();
+    for input in ["(a) ", "(d1) ", "(d4) ", "(g) "] {
+        assert!(html.contains(input), "the pack has {input}");
+    }
+    let csrf = field(&html, "csrf");
+    let post = |session: String, fields: Vec<(&'static str, String)>| async move {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post_form(env, "/reviews/MR-0001", &session, &f).await
+    };
+    let attend = post(
+        sec.clone(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("step", "attend".into()),
+            ("person", "ceo".into()),
+        ],
+    )
+    .await;
+    assert_eq!(attend.status.as_u16(), 303, "{}", attend.text());
+    let no_owner_date = post(
+        sec.clone(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("step", "action".into()),
+            ("description", "Buy".into()),
+            ("owner", "it_lead".into()),
+            ("due", "soon".into()),
+        ],
+    )
+    .await;
+    assert_eq!(no_owner_date.status.as_u16(), 422);
+    assert!(no_owner_date.text().contains("is not a date"));
+    let not_chair = post(
+        sec.clone(),
+        vec![("csrf", csrf.clone()), ("step", "sign".into())],
+    )
+    .await;
+    assert_eq!(not_chair.status.as_u16(), 422);
+    assert!(
+        not_chair.text().contains("only the chair (ceo) signs"),
+        "{}",
+        not_chair.text()
+    );
+
+    let col = sign_in(env, "col").await;
+    let col_csrf = field(&page(env, "/reviews/MR-0001", &col).await.text(), "csrf");
+    let collector = post(
+        col,
+        vec![
+            ("csrf", col_csrf),
+            ("step", "attend".into()),
+            ("person", "ceo".into()),
+        ],
+    )
+    .await;
+    assert_eq!(collector.status.as_u16(), 403);
+
+    let ceo = sign_in(env, "ceo").await;
+    let csrf = field(&page(env, "/reviews/MR-0001", &ceo).await.text(), "csrf");
+    let signed = post(
+        ceo.clone(),
+        vec![("csrf", csrf.clone()), ("step", "sign".into())],
+    )
+    .await;
+    assert_eq!(signed.status.as_u16(), 303, "{}", signed.text());
+    let html = page(env, "/reviews/MR-0001", &ceo).await.text();
+    assert!(html.contains("signed by"), "{html}");
+    assert!(
+        !html.contains("action=\"/reviews/MR-0001\""),
+        "no form is left"
+    );
+    let late = post(
+        ceo,
+        vec![
+            ("csrf", csrf),
+            ("step", "discuss".into()),
+            ("input", "a".into()),
+            ("text", "late".into()),
+        ],
+    )
+    .await;
+    assert_eq!(late.status.as_u16(), 409);
+    assert!(late.text().contains("are locked"), "{}", late.text());
+}
