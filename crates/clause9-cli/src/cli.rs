@@ -23,6 +23,32 @@ pub struct StoreArgs {
     pub database_url: Option<String>,
 }
 
+/// When `serve` collects query base measures (durations like `90s`, `10m`, `2h`).
+#[derive(Debug, Clone, Args)]
+pub struct ScheduleArgs {
+    /// Do not collect query base measures on a schedule
+    #[arg(long)]
+    pub no_scheduled_collection: bool,
+    /// Collect a period this long after it ends
+    #[arg(long, default_value = "2h", value_name = "DURATION")]
+    pub collect_delay: String,
+    /// Wait before the first retry of failed values; doubled after each failure
+    #[arg(long, default_value = "1m", value_name = "DURATION")]
+    pub collect_backoff: String,
+    /// Longest wait between retries
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub collect_max_backoff: String,
+    /// Attempts per period before giving up
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub collect_attempts: u32,
+    /// How many ended periods of each collection frequency to look back at
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub collect_catch_up: u32,
+    /// How often to look for ended periods
+    #[arg(long, default_value = "1m", value_name = "DURATION")]
+    pub collect_every: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -219,6 +245,8 @@ pub enum Command {
         /// Send the session cookie without `Secure` (only behind no TLS, for local testing)
         #[arg(long)]
         insecure_cookies: bool,
+        #[command(flatten)]
+        schedule: ScheduleArgs,
         #[command(flatten)]
         store: StoreArgs,
     },

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::Failure;
-use crate::{Outcome, Window, params, value};
+use crate::{SourceOutput, Window, params, value};
 
 /// The period's length as a PromQL duration in seconds.
 pub fn range(w: &Window) -> String {
@@ -19,7 +19,7 @@ pub async fn run(
     query: &str,
     window: &Window,
     timeout: Duration,
-) -> Result<Outcome, Failure> {
+) -> Result<SourceOutput, Failure> {
     let occ = params::scan(query);
     params::check(&occ, &["range"])?;
     let mut promql = String::new();
@@ -97,7 +97,7 @@ pub async fn run(
     let v: f64 = text
         .parse()
         .map_err(|_| Failure::Result(format!("`{text}` is not a number")))?;
-    Ok(Outcome {
+    Ok(SourceOutput {
         value: Some(value::finite(v)?),
         files: Vec::new(),
         rows_scanned: None,

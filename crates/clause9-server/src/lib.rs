@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod calendar;
+pub mod collection;
 pub mod error;
 pub mod headers;
 pub mod jobs;

@@ -71,6 +71,7 @@ pub async fn start(options: ServeOptions, signals: bool) -> anyhow::Result<Runni
     let state = AppState::new(store, programme.clone(), options.settings);
     report_reading(&state, initial(&programme)).await;
     spawn_notifier(&state);
+    crate::collection::spawn(&state);
     let watcher = watch(&state)
         .map_err(|e| tracing::warn!("not watching the programme files: {e}"))
         .ok();

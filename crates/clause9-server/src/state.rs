@@ -8,6 +8,8 @@ use std::sync::Arc;
 use clause9_store::Store;
 use jiff::Timestamp;
 
+use crate::collection::CollectionSchedule;
+use crate::collection::metrics::CollectionMetrics;
 use crate::metrics::RequestMetrics;
 use crate::programme::ProgrammeCell;
 
@@ -27,6 +29,8 @@ pub struct Settings {
     pub failure_window_minutes: i64,
     /// Largest evidence upload, in bytes.
     pub max_evidence_bytes: usize,
+    /// When query base measures are collected (`crate::collection`).
+    pub collection: CollectionSchedule,
 }
 
 impl Default for Settings {
@@ -38,6 +42,7 @@ impl Default for Settings {
             max_failures_per_address: 20,
             failure_window_minutes: 15,
             max_evidence_bytes: 20 * 1024 * 1024,
+            collection: CollectionSchedule::default(),
         }
     }
 }
@@ -49,6 +54,8 @@ pub struct AppState {
     pub clock: Clock,
     pub settings: Arc<Settings>,
     pub metrics: Arc<RequestMetrics>,
+    /// Counters of scheduled collection in this process.
+    pub collection: Arc<CollectionMetrics>,
 }
 
 impl AppState {
@@ -63,6 +70,7 @@ impl AppState {
             clock: Arc::new(Timestamp::now),
             settings: Arc::new(settings),
             metrics: Arc::new(RequestMetrics::default()),
+            collection: Arc::new(CollectionMetrics::default()),
         }
     }
 
