@@ -23,6 +23,35 @@ pub struct StoreArgs {
     pub database_url: Option<String>,
 }
 
+/// Sign-in through an OpenID Connect provider (optional). The client secret
+/// is read only from the environment variable `CLAUSE9_OIDC_CLIENT_SECRET`.
+#[derive(Debug, Clone, Args)]
+pub struct OidcArgs {
+    /// The provider's issuer URL (turns OIDC sign-in on)
+    #[arg(long, env = "CLAUSE9_OIDC_ISSUER", value_name = "URL")]
+    pub oidc_issuer: Option<String>,
+    /// This server's client id at the provider
+    #[arg(long, env = "CLAUSE9_OIDC_CLIENT_ID", value_name = "ID")]
+    pub oidc_client_id: Option<String>,
+    /// The provider's name on the sign-in page ("Sign in with NAME"); default: the issuer's host
+    #[arg(long, env = "CLAUSE9_OIDC_NAME", value_name = "NAME")]
+    pub oidc_name: Option<String>,
+    /// The ID token claim that must equal the clause9 username
+    #[arg(long, value_enum, default_value = "preferred-username")]
+    pub oidc_username_claim: OidcClaim,
+    /// The URL browsers reach this server at (the callback is PUBLIC_URL/oidc/callback)
+    #[arg(long, env = "CLAUSE9_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OidcClaim {
+    /// `preferred_username`
+    PreferredUsername,
+    /// `email` (the provider must have verified it)
+    Email,
+}
+
 /// When `serve` collects query base measures (durations like `90s`, `10m`, `2h`).
 #[derive(Debug, Clone, Args)]
 pub struct ScheduleArgs {
@@ -247,6 +276,8 @@ pub enum Command {
         insecure_cookies: bool,
         #[command(flatten)]
         schedule: ScheduleArgs,
+        #[command(flatten)]
+        oidc: OidcArgs,
         #[command(flatten)]
         store: StoreArgs,
     },

@@ -130,8 +130,9 @@ pub async fn run(command: Command) -> CliResult {
             listen,
             insecure_cookies,
             schedule,
+            oidc,
             store,
-        } => serve::run(&dir, &listen, insecure_cookies, &schedule, &store).await,
+        } => serve::run(&dir, &listen, insecure_cookies, &schedule, &oidc, &store).await,
         Command::User { action } => match action {
             UserAction::Add {
                 target,

@@ -74,7 +74,10 @@ pub fn jobs_of_collection_period(programme: &Programme, period: Period) -> BTree
         if !m.is_active() || m.frequency.collection != period.frequency() {
             continue;
         }
-        if plan(&programme.settings, m, period).periods.contains(&period) {
+        if plan(&programme.settings, m, period)
+            .periods
+            .contains(&period)
+        {
             push_queries(&mut jobs, programme, period, mi);
         }
     }

@@ -11,8 +11,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clause9_collect::batch::{self, Job, is_query};
 use clause9_collect::Outcome;
+use clause9_collect::batch::{self, Job, is_query};
 use clause9_core::period::{Frequency, Period};
 use clause9_core::programme::Programme;
 use jiff::Timestamp;
@@ -103,7 +103,11 @@ impl Collector for ProgrammeCollector {
             .current()
             .ok_or("no valid programme is loaded; fix the programme files")?;
         let mut jobs = batch::jobs_of_collection_period(&programme, period);
-        let retry = self.failed.lock().ok().and_then(|f| f.get(&period).cloned());
+        let retry = self
+            .failed
+            .lock()
+            .ok()
+            .and_then(|f| f.get(&period).cloned());
         if let Some(retry) = retry {
             jobs.retain(|j| retry.contains(&j.key(&programme)));
         }

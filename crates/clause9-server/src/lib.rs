@@ -11,6 +11,7 @@ pub mod headers;
 pub mod jobs;
 pub mod metrics;
 pub mod notifier;
+pub mod oidc;
 pub mod programme;
 pub mod secret;
 pub mod serve;

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use crate::collection::CollectionSchedule;
 use crate::collection::metrics::CollectionMetrics;
 use crate::metrics::RequestMetrics;
+use crate::oidc::{Oidc, OidcConfig};
 use crate::programme::ProgrammeCell;
 
 /// The time source; tests pass a fixed one.
@@ -31,6 +32,8 @@ pub struct Settings {
     pub max_evidence_bytes: usize,
     /// When query base measures are collected (`crate::collection`).
     pub collection: CollectionSchedule,
+    /// Sign-in through an OpenID Connect provider, when configured.
+    pub oidc: Option<OidcConfig>,
 }
 
 impl Default for Settings {
@@ -43,6 +46,7 @@ impl Default for Settings {
             failure_window_minutes: 15,
             max_evidence_bytes: 20 * 1024 * 1024,
             collection: CollectionSchedule::default(),
+            oidc: None,
         }
     }
 }
@@ -56,6 +60,8 @@ pub struct AppState {
     pub metrics: Arc<RequestMetrics>,
     /// Counters of scheduled collection in this process.
     pub collection: Arc<CollectionMetrics>,
+    /// The OIDC provider (discovery cached per process), when configured.
+    pub oidc: Option<Arc<Oidc>>,
 }
 
 impl AppState {
@@ -64,6 +70,12 @@ impl AppState {
         programme: Arc<ProgrammeCell>,
         settings: Settings,
     ) -> AppState {
+        let oidc = settings.oidc.clone().and_then(|config| {
+            Oidc::new(config)
+                .map_err(|e| tracing::error!("OIDC sign-in is off: {e}"))
+                .ok()
+                .map(Arc::new)
+        });
         AppState {
             store,
             programme,
@@ -71,6 +83,7 @@ impl AppState {
             settings: Arc::new(settings),
             metrics: Arc::new(RequestMetrics::default()),
             collection: Arc::new(CollectionMetrics::default()),
+            oidc,
         }
     }
 

@@ -314,7 +314,12 @@ async fn a_failing_source_is_retried_with_back_off_and_alone(env: &Env) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(
-        env.state.store.jobs().finished(&format!("collect:{latest}")).await.unwrap(),
+        env.state
+            .store
+            .jobs()
+            .finished(&format!("collect:{latest}"))
+            .await
+            .unwrap(),
         None,
         "not settled while a value fails"
     );
@@ -330,12 +335,28 @@ async fn a_failing_source_is_retried_with_back_off_and_alone(env: &Env) {
     // the failed source (a re-run would count "unchanged").
     assert_eq!(env.state.store.history("M-TICKETS").await.unwrap().len(), 2);
     for (series, want) in [
-        ("clause9_scheduled_collection_values_total{outcome=\"stored\"}", 4),
-        ("clause9_scheduled_collection_values_total{outcome=\"unchanged\"}", 0),
-        ("clause9_scheduled_collection_runs_total{result=\"collected\"}", 2),
-        ("clause9_scheduled_collection_runs_total{result=\"gave_up\"}", 0),
+        (
+            "clause9_scheduled_collection_values_total{outcome=\"stored\"}",
+            4,
+        ),
+        (
+            "clause9_scheduled_collection_values_total{outcome=\"unchanged\"}",
+            0,
+        ),
+        (
+            "clause9_scheduled_collection_runs_total{result=\"collected\"}",
+            2,
+        ),
+        (
+            "clause9_scheduled_collection_runs_total{result=\"gave_up\"}",
+            0,
+        ),
     ] {
-        assert_eq!(counter(running.addr, &token, series).await, want, "{series}");
+        assert_eq!(
+            counter(running.addr, &token, series).await,
+            want,
+            "{series}"
+        );
     }
     running.stop().await.unwrap();
 }

@@ -35,7 +35,11 @@ pub async fn a_finished_job_is_never_taken_again(f: &Fixture) {
             .unwrap()
     );
     assert_eq!(
-        b.jobs().finished("collect:2026-10").await.unwrap().as_deref(),
+        b.jobs()
+            .finished("collect:2026-10")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("done")
     );
     // Years later, neither process (not even the old holder) takes it again,
@@ -57,7 +61,11 @@ pub async fn a_finished_job_is_never_taken_again(f: &Fixture) {
             .unwrap();
     }
     assert_eq!(
-        a.jobs().finished("collect:2026-10").await.unwrap().as_deref(),
+        a.jobs()
+            .finished("collect:2026-10")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("done")
     );
     // An ordinary lease is not reported as finished; other jobs are untouched.
@@ -75,7 +83,11 @@ pub async fn a_finished_job_is_never_taken_again(f: &Fixture) {
             .unwrap()
     );
     assert_eq!(
-        a.jobs().finished("collect:2026-11").await.unwrap().as_deref(),
+        a.jobs()
+            .finished("collect:2026-11")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("gave-up")
     );
 }
