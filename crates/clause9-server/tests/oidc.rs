@@ -89,6 +89,7 @@ fn provider(port: u16, secret: &str, redirect: &str) -> Provider {
         line.clear();
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("the OIDC provider did not start");
 }
 
