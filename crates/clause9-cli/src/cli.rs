@@ -23,6 +23,61 @@ pub struct StoreArgs {
     pub database_url: Option<String>,
 }
 
+/// Sign-in through an OpenID Connect provider (optional). The client secret
+/// is read only from the environment variable `CLAUSE9_OIDC_CLIENT_SECRET`.
+#[derive(Debug, Clone, Args)]
+pub struct OidcArgs {
+    /// The provider's issuer URL (turns OIDC sign-in on)
+    #[arg(long, env = "CLAUSE9_OIDC_ISSUER", value_name = "URL")]
+    pub oidc_issuer: Option<String>,
+    /// This server's client id at the provider
+    #[arg(long, env = "CLAUSE9_OIDC_CLIENT_ID", value_name = "ID")]
+    pub oidc_client_id: Option<String>,
+    /// The provider's name on the sign-in page ("Sign in with NAME"); default: the issuer's host
+    #[arg(long, env = "CLAUSE9_OIDC_NAME", value_name = "NAME")]
+    pub oidc_name: Option<String>,
+    /// The ID token claim that must equal the clause9 username
+    #[arg(long, value_enum, default_value = "preferred-username")]
+    pub oidc_username_claim: OidcClaim,
+    /// The URL browsers reach this server at (the callback is PUBLIC_URL/oidc/callback)
+    #[arg(long, env = "CLAUSE9_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OidcClaim {
+    /// `preferred_username`
+    PreferredUsername,
+    /// `email` (the provider must have verified it)
+    Email,
+}
+
+/// When `serve` collects query base measures (durations like `90s`, `10m`, `2h`).
+#[derive(Debug, Clone, Args)]
+pub struct ScheduleArgs {
+    /// Do not collect query base measures on a schedule
+    #[arg(long)]
+    pub no_scheduled_collection: bool,
+    /// Collect a period this long after it ends
+    #[arg(long, default_value = "2h", value_name = "DURATION")]
+    pub collect_delay: String,
+    /// Wait before the first retry of failed values; doubled after each failure
+    #[arg(long, default_value = "1m", value_name = "DURATION")]
+    pub collect_backoff: String,
+    /// Longest wait between retries
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub collect_max_backoff: String,
+    /// Attempts per period before giving up
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub collect_attempts: u32,
+    /// How many ended periods of each collection frequency to look back at
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub collect_catch_up: u32,
+    /// How often to look for ended periods
+    #[arg(long, default_value = "1m", value_name = "DURATION")]
+    pub collect_every: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -219,6 +274,10 @@ pub enum Command {
         /// Send the session cookie without `Secure` (only behind no TLS, for local testing)
         #[arg(long)]
         insecure_cookies: bool,
+        #[command(flatten)]
+        schedule: ScheduleArgs,
+        #[command(flatten)]
+        oidc: OidcArgs,
         #[command(flatten)]
         store: StoreArgs,
     },

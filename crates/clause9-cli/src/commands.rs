@@ -129,8 +129,10 @@ pub async fn run(command: Command) -> CliResult {
             dir,
             listen,
             insecure_cookies,
+            schedule,
+            oidc,
             store,
-        } => serve::run(&dir, &listen, insecure_cookies, &store).await,
+        } => serve::run(&dir, &listen, insecure_cookies, &schedule, &oidc, &store).await,
         Command::User { action } => match action {
             UserAction::Add {
                 target,

@@ -40,7 +40,7 @@ use datafusion::sql::sqlparser::ast::Statement;
 
 use crate::error::Failure;
 use crate::provenance::FileRead;
-use crate::{Outcome, Window, params, value};
+use crate::{SourceOutput, Window, params, value};
 
 use formats::Format;
 
@@ -300,7 +300,7 @@ pub async fn run(
     query: &str,
     window: &Window,
     memory_mb: u64,
-) -> Result<Outcome, Failure> {
+) -> Result<SourceOutput, Failure> {
     check_query(query)?;
     for (name, failure) in &prepared.broken {
         if names_table(query, name) {
@@ -356,7 +356,7 @@ pub async fn run(
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup();
-    Ok(Outcome {
+    Ok(SourceOutput {
         value,
         files,
         rows_scanned: rows_scanned(plan.as_ref()),

@@ -1,14 +1,17 @@
 //! Automated evidence collection: runs the query of a `method = "query"` base
 //! measure against its source (SQL over evidence files with DataFusion,
 //! SQL in PostgreSQL, PromQL against Prometheus) for one period, and returns
-//! the value with its provenance.
+//! the value with its provenance; [`batch`] collects and stores many values
+//! at once (the `clause9 collect` command and the server's schedule).
 
+pub mod batch;
 mod error;
 mod files;
 mod params;
 mod postgres;
 mod prometheus;
 mod provenance;
+mod save;
 mod value;
 
 use std::collections::HashMap;
@@ -24,6 +27,7 @@ use tokio::sync::{Mutex, OnceCell};
 
 pub use error::{CollectError, Failure};
 pub use provenance::{FileRead, Parameters, Provenance};
+pub use save::{Outcome, save};
 
 /// Default time limit of one query.
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 60;
@@ -155,7 +159,7 @@ impl Collector {
 }
 
 /// What a source run produced, before provenance is completed.
-pub(crate) struct Outcome {
+pub(crate) struct SourceOutput {
     pub value: Option<f64>,
     pub files: Vec<FileRead>,
     pub rows_scanned: Option<u64>,
@@ -163,8 +167,8 @@ pub(crate) struct Outcome {
 
 async fn limit(
     timeout: Duration,
-    fut: impl Future<Output = Result<Outcome, Failure>>,
-) -> Result<Outcome, Failure> {
+    fut: impl Future<Output = Result<SourceOutput, Failure>>,
+) -> Result<SourceOutput, Failure> {
     match tokio::time::timeout(timeout, fut).await {
         Ok(r) => r,
         Err(_) => Err(Failure::Timeout {

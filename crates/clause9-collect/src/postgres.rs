@@ -8,14 +8,14 @@ use std::time::Duration;
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Row, SqlSafeStr};
 
 use crate::error::Failure;
-use crate::{Outcome, Window, params, value};
+use crate::{SourceOutput, Window, params, value};
 
 pub async fn run(
     url_env: &str,
     query: &str,
     window: &Window,
     timeout: Duration,
-) -> Result<Outcome, Failure> {
+) -> Result<SourceOutput, Failure> {
     let url = std::env::var(url_env)
         .ok()
         .filter(|u| !u.trim().is_empty())
@@ -37,7 +37,7 @@ async fn read_only(
     names: &[String],
     window: &Window,
     timeout: Duration,
-) -> Result<Outcome, Failure> {
+) -> Result<SourceOutput, Failure> {
     let q = |e: sqlx::Error| Failure::Query(e.to_string());
     let mut tx = conn.begin().await.map_err(q)?;
     tx.execute("SET TRANSACTION READ ONLY").await.map_err(q)?;
@@ -107,7 +107,7 @@ async fn read_only(
         .cloned()
         .unwrap_or(serde_json::Value::Null);
     match v {
-        serde_json::Value::Null => Ok(Outcome {
+        serde_json::Value::Null => Ok(SourceOutput {
             value: None,
             files: Vec::new(),
             rows_scanned,
@@ -116,7 +116,7 @@ async fn read_only(
             let f = n
                 .as_f64()
                 .ok_or_else(|| Failure::Result(format!("cannot read {n} as a number")))?;
-            Ok(Outcome {
+            Ok(SourceOutput {
                 value: Some(value::finite(f)?),
                 files: Vec::new(),
                 rows_scanned,

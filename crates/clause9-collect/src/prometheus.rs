@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::Failure;
-use crate::{Outcome, Window, params, value};
+use crate::{SourceOutput, Window, params, value};
 
 /// The period's length as a PromQL duration in seconds.
 pub fn range(w: &Window) -> String {
@@ -21,7 +21,7 @@ pub async fn run(
     query: &str,
     window: &Window,
     timeout: Duration,
-) -> Result<Outcome, Failure> {
+) -> Result<SourceOutput, Failure> {
     let occ = params::scan(query);
     params::check(&occ, &["range"])?;
     let mut promql = String::new();
@@ -106,7 +106,7 @@ pub async fn run(
     // The samples the query touched, which Prometheus reports when asked
     // for statistics (`stats=all`); servers too old to report it give none.
     let rows_scanned = data["stats"]["samples"]["totalQueryableSamples"].as_u64();
-    Ok(Outcome {
+    Ok(SourceOutput {
         value: Some(value::finite(v)?),
         files: Vec::new(),
         rows_scanned,

@@ -1,9 +1,11 @@
 //! Background jobs: each runs in exactly one server process at a time,
 //! holding a lease in the database (`clause9_store::jobs::Jobs`).
 //!
-//! Scheduled collection is defined here but NOT wired to a collector yet:
-//! the collection engine (`clause9-collect`) implements [`Collector`] when it
-//! lands; until then the server runs no collection.
+//! [`run_collection`] collects one ended period exactly once among all the
+//! processes on one database: under the lease `collect:<period>`, retrying
+//! with back-off, and settling the job (`done` or `gave-up`) so that no
+//! process runs it again. `crate::collection` implements [`Collector`] with
+//! the collection engine and schedules the runs.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,6 +65,8 @@ impl CollectionPolicy {
 /// What one run of the job did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunOutcome {
+    /// Already settled by some process (`done` or `gave-up`): nothing to do.
+    Settled { outcome: String },
     /// Another process holds the lease.
     NotLeader,
     /// Collected after this many attempts.
@@ -71,8 +75,16 @@ pub enum RunOutcome {
     GaveUp { attempts: u32, last_error: String },
 }
 
+/// The lease name of the collection of `period`.
+pub fn collection_job(period: Period) -> String {
+    format!("collect:{period}")
+}
+
 /// Collects `period` once, holding the lease `collect:<period>`, retrying with
-/// back-off. `sleep` waits between attempts (tests pass one that returns at once).
+/// back-off, then settles the job so that no process collects it again.
+/// `sleep` waits between attempts (tests pass one that returns at once). The
+/// lease is renewed while an attempt runs and held through each wait, so
+/// another process takes over only when this one stops.
 pub async fn run_collection<S, F>(
     store: &Arc<dyn Store>,
     holder: &str,
@@ -86,7 +98,10 @@ where
     S: Fn(Duration) -> F,
     F: std::future::Future<Output = ()>,
 {
-    let job = format!("collect:{period}");
+    let job = collection_job(period);
+    if let Some(outcome) = store.jobs().finished(&job).await? {
+        return Ok(RunOutcome::Settled { outcome });
+    }
     let mut last_error = String::new();
     for attempt in 1..=policy.max_attempts {
         if attempt > 1 {
@@ -97,20 +112,72 @@ where
         if !store.jobs().try_lease(&job, holder, at, until).await? {
             return Ok(RunOutcome::NotLeader);
         }
-        match collector.collect(period).await {
+        match renewing(store, &job, holder, policy, &now, collector.collect(period)).await {
             Ok(()) => {
-                store.jobs().release(&job, holder).await?;
+                settle(store, &job, holder, "done").await?;
                 return Ok(RunOutcome::Collected { attempts: attempt });
             }
             Err(e) => {
                 tracing::warn!("collection of {period} failed (attempt {attempt}): {e}");
                 last_error = e;
+                if attempt < policy.max_attempts {
+                    // Keep the lease through the wait: no other process
+                    // starts over while this one backs off.
+                    let at = now();
+                    let wait = SignedDuration::try_from(policy.backoff(attempt + 1))
+                        .unwrap_or(SignedDuration::MAX);
+                    let until = at
+                        .checked_add(wait.saturating_add(policy.lease))
+                        .unwrap_or(at);
+                    store.jobs().try_lease(&job, holder, at, until).await?;
+                }
             }
         }
     }
-    store.jobs().release(&job, holder).await?;
+    settle(store, &job, holder, "gave-up").await?;
     Ok(RunOutcome::GaveUp {
         attempts: policy.max_attempts,
         last_error,
     })
+}
+
+/// Runs `work`, renewing the lease every third of its length.
+async fn renewing<T>(
+    store: &Arc<dyn Store>,
+    job: &str,
+    holder: &str,
+    policy: &CollectionPolicy,
+    now: &impl Fn() -> Timestamp,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let every = (policy.lease.unsigned_abs() / 3).max(Duration::from_millis(10));
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            _ = tokio::time::sleep(every) => {
+                let at = now();
+                let until = at.checked_add(policy.lease).unwrap_or(at);
+                match store.jobs().try_lease(job, holder, at, until).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!("lost the lease on {job} while collecting"),
+                    Err(e) => tracing::warn!("cannot renew the lease on {job}: {e}"),
+                }
+            }
+        }
+    }
+}
+
+async fn settle(
+    store: &Arc<dyn Store>,
+    job: &str,
+    holder: &str,
+    outcome: &str,
+) -> Result<(), clause9_store::StoreError> {
+    if !store.jobs().finish(job, holder, outcome).await? {
+        tracing::warn!(
+            "{job} ended ({outcome}) after its lease passed to another process; it may run again there"
+        );
+    }
+    Ok(())
 }

@@ -5,12 +5,14 @@
 pub mod api;
 pub mod auth;
 pub mod calendar;
+pub mod collection;
 pub mod error;
 pub mod headers;
 pub mod housekeeping;
 pub mod jobs;
 pub mod metrics;
 pub mod notifier;
+pub mod oidc;
 pub mod programme;
 pub mod secret;
 pub mod serve;

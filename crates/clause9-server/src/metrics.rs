@@ -1,6 +1,6 @@
 //! `GET /metrics` in the Prometheus text format: each indicator's value and
-//! status for the current month, and the server's request counts and
-//! durations.
+//! status for the current month, the server's request counts and
+//! durations, and what its scheduled collection did.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -166,6 +166,7 @@ pub async fn metrics(
     }
     out.push_str(&statuses);
     state.metrics.render(&mut out);
+    state.collection.render(&mut out);
     Ok((
         [(
             header::CONTENT_TYPE,

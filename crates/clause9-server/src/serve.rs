@@ -72,6 +72,7 @@ pub async fn start(options: ServeOptions, signals: bool) -> anyhow::Result<Runni
     report_reading(&state, initial(&programme)).await;
     spawn_notifier(&state);
     crate::housekeeping::spawn(&state);
+    crate::collection::spawn(&state);
     let watcher = watch(&state)
         .map_err(|e| tracing::warn!("not watching the programme files: {e}"))
         .ok();

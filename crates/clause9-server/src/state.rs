@@ -8,7 +8,10 @@ use std::sync::Arc;
 use clause9_store::Store;
 use jiff::Timestamp;
 
+use crate::collection::CollectionSchedule;
+use crate::collection::metrics::CollectionMetrics;
 use crate::metrics::RequestMetrics;
+use crate::oidc::{Oidc, OidcConfig};
 use crate::programme::ProgrammeCell;
 
 /// The time source; tests pass a fixed one.
@@ -27,6 +30,10 @@ pub struct Settings {
     pub failure_window_minutes: i64,
     /// Largest evidence upload, in bytes.
     pub max_evidence_bytes: usize,
+    /// When query base measures are collected (`crate::collection`).
+    pub collection: CollectionSchedule,
+    /// Sign-in through an OpenID Connect provider, when configured.
+    pub oidc: Option<OidcConfig>,
 }
 
 impl Default for Settings {
@@ -38,6 +45,8 @@ impl Default for Settings {
             max_failures_per_address: 20,
             failure_window_minutes: 15,
             max_evidence_bytes: 20 * 1024 * 1024,
+            collection: CollectionSchedule::default(),
+            oidc: None,
         }
     }
 }
@@ -49,6 +58,10 @@ pub struct AppState {
     pub clock: Clock,
     pub settings: Arc<Settings>,
     pub metrics: Arc<RequestMetrics>,
+    /// Counters of scheduled collection in this process.
+    pub collection: Arc<CollectionMetrics>,
+    /// The OIDC provider (discovery cached per process), when configured.
+    pub oidc: Option<Arc<Oidc>>,
 }
 
 impl AppState {
@@ -57,12 +70,20 @@ impl AppState {
         programme: Arc<ProgrammeCell>,
         settings: Settings,
     ) -> AppState {
+        let oidc = settings.oidc.clone().and_then(|config| {
+            Oidc::new(config)
+                .map_err(|e| tracing::error!("OIDC sign-in is off: {e}"))
+                .ok()
+                .map(Arc::new)
+        });
         AppState {
             store,
             programme,
             clock: Arc::new(Timestamp::now),
             settings: Arc::new(settings),
             metrics: Arc::new(RequestMetrics::default()),
+            collection: Arc::new(CollectionMetrics::default()),
+            oidc,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod data;
 pub mod measure;
 pub mod my_work;
+pub mod oidc;
 pub mod records;
 pub mod reviews;
 pub mod svg;
@@ -28,6 +29,8 @@ pub fn routes(evidence_limit: usize) -> Router<AppState> {
         .route("/", get(dashboard::page))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
+        .route("/oidc/start", get(oidc::start))
+        .route("/oidc/callback", get(oidc::callback))
         .route("/measures/{id}", get(measure::page))
         .route(
             "/my-work",

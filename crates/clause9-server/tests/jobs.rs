@@ -1,7 +1,7 @@
 //! The scheduled-collection job: exactly one holder of the lease runs it,
-//! failures are retried with exponential back-off, and it gives up after the
-//! last attempt. Time is advanced by the test (the "sleep" records its
-//! argument and returns at once).
+//! failures are retried with exponential back-off, it gives up after the
+//! last attempt, and a settled period is never run again. Time is advanced
+//! by the test (the "sleep" records its argument and returns at once).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -71,14 +71,38 @@ async fn retries_with_backoff_then_collects() {
     assert_eq!(outcome, RunOutcome::Collected { attempts: 4 });
     let secs: Vec<u64> = waits.lock().unwrap().iter().map(|d| d.as_secs()).collect();
     assert_eq!(secs, [60, 120, 240]);
-    // The lease was released: another process can take it now.
+    // The period is settled: no process takes it again, not even much later,
+    // and another run does not call the collector.
+    assert_eq!(
+        store.jobs().finished("collect:2026-10").await.unwrap(),
+        Some("done".to_string())
+    );
+    let later: Timestamp = "2027-06-01T00:00:00Z".parse().unwrap();
     assert!(
-        store
+        !store
             .jobs()
-            .try_lease("collect:2026-10", "proc-b", now, now)
+            .try_lease("collect:2026-10", "proc-b", later, later)
             .await
             .unwrap()
     );
+    let again = run_collection(
+        &store,
+        "proc-b",
+        &flaky,
+        &policy(),
+        "2026-10".parse().unwrap(),
+        || later,
+        |_| async {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        again,
+        RunOutcome::Settled {
+            outcome: "done".into()
+        }
+    );
+    assert_eq!(flaky.calls.load(Ordering::SeqCst), 4);
     env.finish().await;
 }
 
@@ -114,6 +138,15 @@ async fn gives_up_after_the_last_attempt_and_backoff_is_capped() {
         }
     );
     assert_eq!(*waits.lock().unwrap(), [60, 120, 240, 300]);
+    assert_eq!(
+        env.state
+            .store
+            .jobs()
+            .finished("collect:2026-10")
+            .await
+            .unwrap(),
+        Some("gave-up".to_string())
+    );
     env.finish().await;
 }
 
@@ -150,5 +183,46 @@ async fn only_the_lease_holder_runs_and_periods_wait_for_the_delay() {
     let end: Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
     assert!(!policy().ready(end, "2026-11-01T01:59:59Z".parse().unwrap()));
     assert!(policy().ready(end, "2026-11-01T02:00:00Z".parse().unwrap()));
+    env.finish().await;
+}
+
+#[tokio::test]
+async fn the_lease_is_held_through_each_back_off() {
+    let env = env::Env::sqlite().await;
+    let store = env.state.store.clone();
+    let now: Timestamp = env::NOW.parse().unwrap();
+    let flaky = Flaky {
+        failures: 2,
+        calls: AtomicU32::new(0),
+    };
+    // At the end of each wait (the clock stands still here, so "the end of
+    // the wait" is now + wait), another process still cannot take the lease.
+    let taken = Arc::new(Mutex::new(Vec::new()));
+    let outcome = run_collection(
+        &store,
+        "proc-a",
+        &flaky,
+        &policy(),
+        "2026-10".parse().unwrap(),
+        || now,
+        |wait| {
+            let (store, taken) = (store.clone(), taken.clone());
+            async move {
+                let at = now
+                    .checked_add(SignedDuration::try_from(wait).unwrap())
+                    .unwrap();
+                let got = store
+                    .jobs()
+                    .try_lease("collect:2026-10", "proc-b", at, at)
+                    .await
+                    .unwrap();
+                taken.lock().unwrap().push(got);
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, RunOutcome::Collected { attempts: 3 });
+    assert_eq!(*taken.lock().unwrap(), [false, false]);
     env.finish().await;
 }

@@ -4,34 +4,17 @@
 //! evidence supersedes the old value. One failure never stops the others.
 
 mod progress;
-mod store;
 
-use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::Arc;
 
-use clause9_collect::Collector;
-use clause9_core::engine::plan;
-use clause9_core::measure::{BaseMethod, Measure};
+use clause9_collect::batch::{self, is_query};
 use clause9_core::period::Period;
-use futures::StreamExt;
 
 use crate::cli::StoreArgs;
 use crate::context::{load_programme, open_store, parse_period};
 use crate::error::{CliError, CliResult};
 
-use progress::{Outcome, Progress};
-
-/// How many queries run at once. Each DataFusion query also uses every core.
-const CONCURRENCY: usize = 4;
-
-/// One base value to collect.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Job {
-    period: Period,
-    measure: usize,
-    base: usize,
-}
+use progress::Progress;
 
 pub async fn run(
     dir: &Path,
@@ -53,42 +36,27 @@ pub async fn run(
             ));
         }
     };
-    let measures: Vec<(usize, &Measure)> = match measure {
+    let measures: Vec<usize> = match measure {
         Some(id) => {
             let Some(i) = programme.measures.iter().position(|m| m.id == id) else {
                 return Err(CliError::invalid(format!("unknown measure `{id}`")));
             };
-            let m = &programme.measures[i];
-            if !m.base.iter().any(is_query) {
+            if !programme.measures[i].base.iter().any(is_query) {
                 return Err(CliError::invalid(format!(
                     "measure `{id}` has no query base measures: enter its values with `clause9 record`"
                 )));
             }
-            vec![(i, m)]
+            vec![i]
         }
         None => programme
             .measures
             .iter()
             .enumerate()
             .filter(|(_, m)| m.is_active())
+            .map(|(i, _)| i)
             .collect(),
     };
-    let mut jobs = BTreeSet::new();
-    for &p in &periods {
-        for &(mi, m) in &measures {
-            for c in plan(&programme.settings, m, p).periods {
-                for (bi, b) in m.base.iter().enumerate() {
-                    if is_query(b) {
-                        jobs.insert(Job {
-                            period: c,
-                            measure: mi,
-                            base: bi,
-                        });
-                    }
-                }
-            }
-        }
-    }
+    let jobs = batch::jobs_for_periods(&programme, &periods, &measures);
     let shown = match periods.as_slice() {
         [one] => one.to_string(),
         many => format!("{} to {}", many[0], many[many.len() - 1]),
@@ -100,53 +68,15 @@ pub async fn run(
         return Ok(());
     }
     let store = open_store(dir, store_args).await?;
-    let collection_periods: Vec<Period> = jobs
-        .iter()
-        .map(|j| j.period)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let current: HashMap<(String, String, Period), _> = store
-        .current(measure, &collection_periods)
-        .await?
-        .into_iter()
-        .map(|o| ((o.new.measure.clone(), o.new.base.clone(), o.new.period), o))
-        .collect();
-    let collector = Arc::new(Collector::new(dir, &programme));
     let progress = Progress::new(jobs.len() as u64, &shown);
-    let mut results = futures::stream::iter(jobs.iter().cloned())
-        .map(|job| {
-            let collector = collector.clone();
-            let m = &programme.measures[job.measure];
-            async move {
-                let r = collector.collect(m, &m.base[job.base], job.period).await;
-                (job, r)
-            }
-        })
-        .buffer_unordered(CONCURRENCY);
-    let mut outcomes = Vec::new();
-    while let Some((job, result)) = results.next().await {
-        let m = &programme.measures[job.measure];
-        let b = &m.base[job.base];
-        let label = format!("{}/{} {}", m.id, b.id, job.period);
-        let outcome = match result {
-            Ok(collected) => {
-                let key = (m.id.clone(), b.id.clone(), job.period);
-                store::save(
-                    store.as_ref(),
-                    m,
-                    b,
-                    job.period,
-                    collected,
-                    current.get(&key),
-                )
-                .await
-            }
-            Err(e) => Outcome::Failed(e.failure.to_string()),
-        };
-        progress.report(&label, &outcome);
-        outcomes.push((label, outcome));
-    }
+    let outcomes = batch::run(dir, &programme, store.as_ref(), &jobs, |job, outcome| {
+        progress.report(&job.label(&programme), outcome)
+    })
+    .await?;
+    let outcomes: Vec<_> = outcomes
+        .into_iter()
+        .map(|(job, outcome)| (job.label(&programme), outcome))
+        .collect();
     progress.finish();
     let failed = progress::summary(&outcomes);
     if failed > 0 {
@@ -156,8 +86,4 @@ pub async fn run(
         )));
     }
     Ok(())
-}
-
-fn is_query(b: &clause9_core::measure::BaseMeasure) -> bool {
-    matches!(b.method, BaseMethod::Query { .. })
 }

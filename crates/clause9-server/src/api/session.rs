@@ -125,10 +125,19 @@ pub async fn sign_in(
             ));
         }
     };
+    start_session(state, user).await
+}
+
+/// Starts a database session for `user`, who has just proved who they are
+/// (a password here, or an OIDC identity in `web::oidc`).
+pub async fn start_session(state: &AppState, user: User) -> ApiResult<Started> {
+    let now = state.now();
     let id = new_secret("c9s");
     let csrf = new_secret("c9c");
-    let expires = now + settings.session_hours.hours();
-    accounts
+    let expires = now + state.settings.session_hours.hours();
+    state
+        .store
+        .accounts()
         .start_session(
             &sha256_hex(&id),
             &user,

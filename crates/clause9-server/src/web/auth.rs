@@ -76,7 +76,8 @@ impl FromRequestParts<AppState> for WebUser {
     }
 }
 
-fn cookie(parts: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the cookie `name`, if the request has it.
+pub(crate) fn cookie(parts: &HeaderMap, name: &str) -> Option<String> {
     parts
         .get_all(header::COOKIE)
         .iter()
@@ -113,7 +114,14 @@ fn sign_in_form(
     );
     let html = render(
         "sign_in.html",
-        serde_json::json!({ "title": "Sign in", "csrf": token, "username": username, "problem": problem, "user": () }),
+        serde_json::json!({
+            "title": "Sign in",
+            "csrf": token,
+            "username": username,
+            "problem": problem,
+            "user": (),
+            "oidc": state.oidc.as_ref().map(|o| o.config.provider_name.clone()),
+        }),
     );
     let mut headers = HeaderMap::new();
     if let Ok(value) = HeaderValue::from_str(&set) {

@@ -9,6 +9,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("../../templates/error.html")),
     ("sign_in.html", include_str!("../../templates/sign_in.html")),
     (
+        "signed_in.html",
+        include_str!("../../templates/signed_in.html"),
+    ),
+    (
         "dashboard.html",
         include_str!("../../templates/dashboard.html"),
     ),

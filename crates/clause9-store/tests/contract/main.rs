@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod fixture;
 mod integrity;
+mod jobs;
 mod opening;
 mod reads;
 mod reports;
@@ -70,6 +71,7 @@ contract!(
     accounts::sessions_expire_and_end,
     accounts::login_failures_are_counted_per_key,
     accounts::one_process_holds_a_job_lease,
+    jobs::a_finished_job_is_never_taken_again,
     accounts::notification_preferences_and_claims,
     reports::reports_round_trip_and_lookup,
     reports::reports_bad_input_is_refused,

@@ -7,20 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::output::{number, say};
 
-/// What happened to one base value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Collected {
-        value: Option<f64>,
-        /// A new value superseded the stored one.
-        replaced: bool,
-        files: usize,
-        ms: f64,
-    },
-    /// Same value and evidence as stored: nothing stored.
-    Unchanged(Option<f64>),
-    Failed(String),
-}
+pub use clause9_collect::Outcome;
 
 pub struct Progress {
     bar: Option<ProgressBar>,

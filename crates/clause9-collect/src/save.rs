@@ -1,14 +1,35 @@
 //! Storing a collected value: nothing when the value and its evidence are
 //! unchanged, a correction when they changed, a new value otherwise.
 
-use clause9_collect::Collected;
 use clause9_core::measure::{BaseMeasure, BaseMethod, Measure};
 use clause9_core::observation::{Evidence, Method, NewObservation, Observation};
 use clause9_core::period::Period;
 use clause9_store::{Store, StoreError};
 
-use super::progress::Outcome;
+use crate::Collected;
 
+/// What happened to one base value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Collected {
+        value: Option<f64>,
+        /// A new value superseded the stored one.
+        replaced: bool,
+        files: usize,
+        ms: f64,
+    },
+    /// Same value and evidence as stored: nothing stored.
+    Unchanged(Option<f64>),
+    Failed(String),
+}
+
+impl Outcome {
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Outcome::Failed(_))
+    }
+}
+
+/// Stores `collected` unless it equals `current`; a changed value supersedes it.
 pub async fn save(
     store: &dyn Store,
     measure: &Measure,
