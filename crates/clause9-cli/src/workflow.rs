@@ -173,19 +173,8 @@ pub async fn append(store: &dyn Store, events: Vec<NewEvent>) -> CliResult<bool>
     }
 }
 
-/// The next free id `PREFIX-0001` given the ids in use.
-pub fn next_id<'a>(prefix: &str, used: impl Iterator<Item = &'a String>) -> String {
-    let n = used
-        .filter_map(|id| {
-            id.strip_prefix(prefix)?
-                .strip_prefix('-')?
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}-{:04}", n + 1)
-}
+/// The next free id `PREFIX-0001` given the ids in use (shared with the server).
+pub use clause9_core::nonconformity::steps::next_id;
 
 /// Writes a document (or JSON) to a file or standard output.
 pub fn emit(

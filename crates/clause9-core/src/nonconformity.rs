@@ -5,6 +5,7 @@
 
 pub mod events;
 pub mod from_red;
+pub mod steps;
 
 use jiff::civil::Date;
 use serde::Serialize;

@@ -1,11 +1,12 @@
 //! `clause9 nc …`: raise, correct, analyse, plan actions, implement, plan and
 //! verify the effectiveness check, close; list and show with overdue work.
 
-use clause9_core::nonconformity::from_red::auto_verdict;
-use clause9_core::nonconformity::{
-    Action, Check, CheckMethod, Event, Nonconformity, Refused, Source, Transition, next_step,
+use clause9_core::nonconformity::steps::{
+    check_periods, check_raise, check_verdict, manual_source, next_action_id,
 };
-use clause9_core::period::Period;
+use clause9_core::nonconformity::{
+    Action, Check, CheckMethod, Event, Nonconformity, Refused, Transition, next_step,
+};
 use clause9_store::Store;
 use jiff::civil::Date;
 use serde_json::json;
@@ -132,35 +133,17 @@ pub async fn run(command: NcCommand) -> CliResult {
             step,
         } => {
             let ctx = open(&dir, &step.store).await?;
-            let source = match source.as_str() {
-                "incident" => Source::Incident { reference },
-                "management_review" => Source::ManagementReview { reference },
-                "other" => Source::Other { reference },
-                "audit_finding" | "red_indicator" => {
-                    return Err(CliError::invalid(format!(
-                        "--source {source}: these are raised by `clause9 audit finding` and `clause9 evaluate`"
-                    )));
-                }
-                other => {
-                    return Err(CliError::invalid(format!(
-                        "--source `{other}`: use incident, management_review or other"
-                    )));
-                }
-            };
-            if !matches!(severity.as_str(), "major" | "minor") {
-                return Err(CliError::invalid("--severity: use major or minor"));
-            }
-            if let Some(a) = &area
-                && !ctx.programme.settings.areas.contains_key(a)
-            {
-                return Err(CliError::invalid(format!("--area: unknown area `{a}`")));
-            }
-            for c in &controls {
-                if clause9_core::controls::name_of(c).is_none() {
-                    return Err(CliError::invalid(format!(
-                        "--control: unknown control `{c}`"
-                    )));
-                }
+            let source =
+                manual_source("--source", &source, reference).map_err(CliError::invalid)?;
+            let problems = check_raise(
+                &ctx.programme.settings.areas,
+                &severity,
+                area.as_deref(),
+                &controls,
+                ["--severity", "--area", "--control"],
+            );
+            if !problems.is_empty() {
+                return Err(CliError::Invalid(problems));
             }
             let t = Transition {
                 event: Event::Raised {
@@ -291,11 +274,7 @@ async fn step_on(
     let mut event = make(&ctx)?;
     if let Event::ActionPlanned { action } = &mut event {
         let all = load_all(ctx.store.as_ref()).await?;
-        let n = all
-            .iter()
-            .find(|n| n.id == id)
-            .map_or(0, |n| n.actions.len());
-        action.id = format!("A{}", n + 1);
+        action.id = next_action_id(all.iter().find(|n| n.id == id));
     }
     let t = Transition {
         event,
@@ -445,36 +424,19 @@ pub async fn measure_verdict(
         .programme
         .measure(measure)
         .ok_or_else(|| CliError::invalid(format!("unknown measure `{measure}`")))?;
-    let mut p = Period::containing(m.frequency.collection, day).prev();
-    let mut list = Vec::new();
-    for _ in 0..periods.max(1) {
-        list.push(p);
-        p = p.prev();
-    }
-    list.reverse();
+    let list = check_periods(m.frequency.collection, periods, day);
     let mut statuses = Vec::new();
     for p in &list {
         let obs = current_for(&ctx.programme, ctx.store.as_ref(), *p).await?;
         let e = clause9_core::engine::evaluate(&ctx.programme, &obs, *p);
-        let s = e
-            .measures
-            .iter()
-            .find(|x| x.id == measure)
-            .map_or(clause9_core::evaluation::Status::NoData, |x| x.status);
-        let s = if after.is_some_and(|a| p.first_day() < a) {
-            clause9_core::evaluation::Status::NoData
-        } else {
-            s
-        };
-        statuses.push(s);
+        statuses.push(
+            e.measures
+                .iter()
+                .find(|x| x.id == measure)
+                .map_or(clause9_core::evaluation::Status::NoData, |x| x.status),
+        );
     }
-    let text = list
-        .iter()
-        .zip(&statuses)
-        .map(|(p, s)| format!("{p} {}", s.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    Ok((auto_verdict(&statuses, periods), text))
+    Ok(check_verdict(&list, &statuses, periods, after))
 }
 
 fn print_list(ncs: &[Nonconformity], today: Date, format: Format) -> CliResult {

@@ -1,7 +1,7 @@
 //! `GET /`: the dashboard — every active measure's status for the last
 //! month, grouped by objective, Annex A theme and area; performance versus
 //! effectiveness counts; sparklines of the last 12 months; overdue
-//! collections; open nonconformities.
+//! collections; open nonconformities; what changed since the month before.
 
 use std::collections::BTreeMap;
 
@@ -182,6 +182,11 @@ pub async fn page(State(state): State<AppState>, user: WebUser) -> PageResult {
             })
         })
         .collect();
+    let changes = match evals.len() {
+        n if n >= 2 => crate::web::changes::since(&evals[n - 2], &evals[n - 1]),
+        _ => Vec::new(),
+    };
+    let previous = last.prev().to_string();
     Ok(Html(render(
         "dashboard.html",
         serde_json::json!({
@@ -189,6 +194,7 @@ pub async fn page(State(state): State<AppState>, user: WebUser) -> PageResult {
             "period": last.to_string(), "kinds": kinds,
             "by_objective": by_objective, "by_theme": by_theme, "by_area": by_area,
             "overdue": overdue, "ncs": open_ncs, "nav": "dashboard",
+            "changes": changes, "previous": previous,
         }),
     )))
 }
