@@ -4,6 +4,7 @@
 mod access;
 mod env;
 mod reads;
+mod records;
 mod web;
 mod writes;
 
@@ -53,4 +54,8 @@ cases!(
     web::sign_in_form_needs_its_token,
     web::pages_need_a_session_and_render,
     web::my_work_stores_values_and_shows_problems,
+    records::records_pages_check_roles_and_csrf,
+    records::a_nonconformity_is_walked_from_raised_to_closed,
+    records::reports_are_issued_downloaded_and_verified,
+    records::admins_manage_users_tokens_and_see_the_log,
 );

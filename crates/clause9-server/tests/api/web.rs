@@ -9,7 +9,7 @@ use clause9_store::accounts::Role;
 
 use crate::env::{Env, PASSWORD, Reply};
 
-fn cookie_of(reply: &Reply) -> String {
+pub fn cookie_of(reply: &Reply) -> String {
     reply
         .headers
         .get_all(header::SET_COOKIE)
@@ -19,7 +19,7 @@ fn cookie_of(reply: &Reply) -> String {
         .expect("a cookie is set")
 }
 
-fn field(html: &str, name: &str) -> String {
+pub fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect("the field is on the page") + marker.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
@@ -34,7 +34,7 @@ async fn sign_in_post(env: &Env, cookie: Option<&str>, body: String) -> Reply {
     env.send(r.body(Body::from(body)).unwrap()).await
 }
 
-async fn page(env: &Env, path: &str, session: &str) -> Reply {
+pub async fn page(env: &Env, path: &str, session: &str) -> Reply {
     env.send(
         Request::get(path)
             .header(header::COOKIE, session)
@@ -44,7 +44,7 @@ async fn page(env: &Env, path: &str, session: &str) -> Reply {
     .await
 }
 
-async fn sign_in(env: &Env, user: &str) -> String {
+pub async fn sign_in(env: &Env, user: &str) -> String {
     let form = env.get("/sign-in", None).await;
     let pre = cookie_of(&form);
     let token = field(&form.text(), "csrf");
@@ -62,7 +62,7 @@ async fn sign_in(env: &Env, user: &str) -> String {
     cookie_of(&ok)
 }
 
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "c9boundary7";
     let mut body = Vec::new();
     for (name, value) in fields {
