@@ -46,6 +46,39 @@ async fn csrf(env: &Env, session: &str) -> String {
     field(&page(env, "/", session).await.text(), "csrf")
 }
 
+/// Sends one lifecycle form of NC-0001.
+async fn nc_step(
+    env: &Env,
+    session: &str,
+    csrf: &str,
+    name: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
+    let mut all = vec![("csrf", csrf)];
+    all.extend_from_slice(fields);
+    post_form(
+        env,
+        &format!("/nonconformities/NC-0001/{name}"),
+        session,
+        &all,
+    )
+    .await
+}
+
+/// Uploads a file to `POST /reports/verify`.
+async fn verify_file(env: &Env, session: &str, csrf: &str, bytes: &[u8]) -> Reply {
+    let (content_type, body) =
+        multipart(&[("csrf", csrf)], Some(("application/octet-stream", bytes)));
+    env.send(
+        Request::post("/reports/verify")
+            .header(header::COOKIE, session)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
 fn location(r: &Reply) -> String {
     r.headers[header::LOCATION].to_str().unwrap().to_string()
 }
@@ -67,15 +100,31 @@ pub async fn records_pages_check_roles_and_csrf(env: &Env) {
         let r = page(env, path, &admin).await;
         assert_eq!(r.status.as_u16(), 200, "{path}: {}", r.text());
     }
-    for path in ["/admin", "/admin/users", "/admin/tokens", "/admin/audit-log"] {
+    for path in [
+        "/admin",
+        "/admin/users",
+        "/admin/tokens",
+        "/admin/audit-log",
+    ] {
         let r = page(env, path, &collector).await;
         assert_eq!(r.status.as_u16(), 403, "{path}");
         assert!(r.text().contains("administration needs the role admin"));
     }
-    assert!(!page(env, "/", &collector).await.text().contains("/admin/users"));
+    assert!(
+        !page(env, "/", &collector)
+            .await
+            .text()
+            .contains("/admin/users")
+    );
     assert!(page(env, "/", &admin).await.text().contains("/admin/users"));
     // collectors see the board and the archive but may not change them
-    assert_eq!(page(env, "/nonconformities", &collector).await.status.as_u16(), 200);
+    assert_eq!(
+        page(env, "/nonconformities", &collector)
+            .await
+            .status
+            .as_u16(),
+        200
+    );
     let token = csrf(env, &collector).await;
     let raise = [
         ("csrf", token.as_str()),
@@ -100,7 +149,13 @@ pub async fn records_pages_check_roles_and_csrf(env: &Env) {
         env,
         "/admin/users",
         &collector,
-        &[("csrf", &token), ("username", "x"), ("person", "ceo"), ("role", "admin"), ("password", "long enough password")],
+        &[
+            ("csrf", &token),
+            ("username", "x"),
+            ("person", "ceo"),
+            ("role", "admin"),
+            ("password", "long enough password"),
+        ],
     )
     .await;
     assert_eq!(r.status.as_u16(), 403);
@@ -110,7 +165,10 @@ pub async fn records_pages_check_roles_and_csrf(env: &Env) {
     for (path, fields) in [
         ("/nonconformities", stale.clone()),
         ("/reports", vec![("period", "2026-10"), ("format", "html")]),
-        ("/admin/users", vec![("username", "x"), ("person", "ceo"), ("role", "viewer")]),
+        (
+            "/admin/users",
+            vec![("username", "x"), ("person", "ceo"), ("role", "viewer")],
+        ),
         ("/admin/tokens", vec![("username", "ann"), ("name", "ci")]),
         ("/admin/users/cole/role", vec![("role", "admin")]),
         ("/admin/users/cole/disabled", vec![("disabled", "true")]),
@@ -159,7 +217,14 @@ pub async fn a_nonconformity_is_walked_from_raised_to_closed(env: &Env) {
         env,
         "/nonconformities",
         &s,
-        &[("csrf", t), ("source", "red_indicator"), ("severity", "huge"), ("area", "moon"), ("controls", "A.5.15, Z.1"), ("why", "x")],
+        &[
+            ("csrf", t),
+            ("source", "red_indicator"),
+            ("severity", "huge"),
+            ("area", "moon"),
+            ("controls", "A.5.15, Z.1"),
+            ("why", "x"),
+        ],
     )
     .await;
     assert_eq!(r.status.as_u16(), 422);
@@ -171,99 +236,375 @@ pub async fn a_nonconformity_is_walked_from_raised_to_closed(env: &Env) {
         "area: unknown area `moon`",
         "controls: unknown control `Z.1`",
     ] {
-        assert!(text.contains(&expected.replace('`', "&#x60;")) || text.contains(expected), "{expected} in {text}");
+        assert!(
+            text.contains(&expected.replace('`', "&#x60;")) || text.contains(expected),
+            "{expected} in {text}"
+        );
     }
     let r = post_form(
         env,
         "/nonconformities",
         &s,
-        &[("csrf", t), ("source", "incident"), ("reference", "INC-7"), ("description", "Backups were not tested"),
-          ("severity", "minor"), ("area", "it"), ("controls", "A.8.13"), ("why", "found in incident INC-7")],
+        &[
+            ("csrf", t),
+            ("source", "incident"),
+            ("reference", "INC-7"),
+            ("description", "Backups were not tested"),
+            ("severity", "minor"),
+            ("area", "it"),
+            ("controls", "A.8.13"),
+            ("why", "found in incident INC-7"),
+        ],
     )
     .await;
-    assert_eq!((r.status.as_u16(), location(&r)), (303, "/nonconformities/NC-0001".into()));
+    assert_eq!(
+        (r.status.as_u16(), location(&r)),
+        (303, "/nonconformities/NC-0001".into())
+    );
     let board = page(env, "/nonconformities", &s).await.text();
     assert!(board.contains("NC-0001") && board.contains("Backups were not tested"));
 
-    let step = |name: &'static str, fields: Vec<(&'static str, &'static str)>| {
-        let mut all = vec![("csrf", t)];
-        all.extend(fields);
-        async move {
-            post_form(env, &format!("/nonconformities/NC-0001/{name}"), &s, &all).await
-        }
-    };
     let ok = |r: Reply, event: &str| {
         assert_eq!(r.status.as_u16(), 303, "{event}: {}", r.text());
-        assert_eq!(location(&r), format!("/nonconformities/NC-0001?done={event}"));
+        assert_eq!(
+            location(&r),
+            format!("/nonconformities/NC-0001?done={event}")
+        );
     };
     // a step out of order is refused with the reason, in the form's words
-    let r = step("close", vec![("why", "done")]).await;
+    let r = nc_step(env, &s, t, "close", &[("why", "done")]).await;
     assert_eq!(r.status.as_u16(), 422);
-    assert!(r.text().contains("closing is not possible now"), "{}", r.text());
+    assert!(
+        r.text().contains("closing is not possible now"),
+        "{}",
+        r.text()
+    );
     assert!(!r.text().contains("`nc "), "command hints are left out");
-    let r = step("correct", vec![("correction", ""), ("why", "contain")]).await;
+    let r = nc_step(
+        env,
+        &s,
+        t,
+        "correct",
+        &[("correction", ""), ("why", "contain")],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422);
-    ok(step("correct", vec![("correction", "Ran a restore test"), ("why", "contain it")]).await, "corrected");
-    ok(step("analyse", vec![("whys", "no schedule\nno owner"), ("cause", ""), ("extent", "all backups"), ("why", "5 whys")]).await, "root_cause_analysed");
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "correct",
+            &[("correction", "Ran a restore test"), ("why", "contain it")],
+        )
+        .await,
+        "corrected",
+    );
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "analyse",
+            &[
+                ("whys", "no schedule\nno owner"),
+                ("cause", ""),
+                ("extent", "all backups"),
+                ("why", "5 whys"),
+            ],
+        )
+        .await,
+        "root_cause_analysed",
+    );
     // an action that is not SMART is refused, with what is missing
-    let r = step("action", vec![("description", "Test restores monthly"), ("due", ""), ("success", ""), ("why", "plan")]).await;
+    let r = nc_step(
+        env,
+        &s,
+        t,
+        "action",
+        &[
+            ("description", "Test restores monthly"),
+            ("due", ""),
+            ("success", ""),
+            ("why", "plan"),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422);
     let text = r.text();
-    assert!(text.contains("the action is not SMART: missing an owner, a due date, a measurable success criterion"), "{text}");
-    assert!(text.contains("Test restores monthly"), "the form keeps what was sent");
-    ok(step("action", vec![("description", "Test restores monthly"), ("owner", "it_lead"), ("due", "2026-12-15"), ("success", "12 restore tests a year"), ("why", "plan")]).await, "action_planned");
-    ok(step("implement", vec![("action", "A1"), ("note", "calendar entry made"), ("why", "done")]).await, "action_implemented");
-    let r = step("check", vec![("date", "2026-11-01"), ("method", "manual"), ("why", "plan check")]).await;
+    assert!(
+        text.contains(
+            "the action is not SMART: missing an owner, a due date, a measurable success criterion"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Test restores monthly"),
+        "the form keeps what was sent"
+    );
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "action",
+            &[
+                ("description", "Test restores monthly"),
+                ("owner", "it_lead"),
+                ("due", "2026-12-15"),
+                ("success", "12 restore tests a year"),
+                ("why", "plan"),
+            ],
+        )
+        .await,
+        "action_planned",
+    );
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "implement",
+            &[
+                ("action", "A1"),
+                ("note", "calendar entry made"),
+                ("why", "done"),
+            ],
+        )
+        .await,
+        "action_implemented",
+    );
+    let r = nc_step(
+        env,
+        &s,
+        t,
+        "check",
+        &[
+            ("date", "2026-11-01"),
+            ("method", "manual"),
+            ("why", "plan check"),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422, "a check in the past is refused");
-    ok(step("check", vec![("date", "2026-11-15"), ("method", "manual"), ("why", "plan check")]).await, "check_planned");
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "check",
+            &[
+                ("date", "2026-11-15"),
+                ("method", "manual"),
+                ("why", "plan check"),
+            ],
+        )
+        .await,
+        "check_planned",
+    );
     // not effective: reopened, then analysed, acted on and verified again
-    ok(step("verify", vec![("verdict", "not_effective"), ("evidence", "restore failed"), ("why", "checked")]).await, "reopened");
-    let shown = page(env, "/nonconformities/NC-0001?done=reopened", &s).await.text();
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "verify",
+            &[
+                ("verdict", "not_effective"),
+                ("evidence", "restore failed"),
+                ("why", "checked"),
+            ],
+        )
+        .await,
+        "reopened",
+    );
+    let shown = page(env, "/nonconformities/NC-0001?done=reopened", &s)
+        .await
+        .text();
     assert!(shown.contains("reopened") && shown.contains("the nonconformity is reopened"));
-    ok(step("analyse", vec![("cause", "the restore script was untested"), ("extent", "backups"), ("why", "again")]).await, "root_cause_analysed");
-    ok(step("action", vec![("description", "Fix the restore script"), ("owner", "it_lead"), ("due", "2026-11-30"), ("success", "a restore succeeds"), ("why", "plan")]).await, "action_planned");
-    ok(step("implement", vec![("action", "A2"), ("note", "fixed"), ("why", "done")]).await, "action_implemented");
-    ok(step("check", vec![("date", "2026-11-15"), ("method", "manual"), ("why", "plan")]).await, "check_planned");
-    let r = step("verify", vec![("verdict", "effective"), ("evidence", ""), ("why", "checked")]).await;
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "analyse",
+            &[
+                ("cause", "the restore script was untested"),
+                ("extent", "backups"),
+                ("why", "again"),
+            ],
+        )
+        .await,
+        "root_cause_analysed",
+    );
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "action",
+            &[
+                ("description", "Fix the restore script"),
+                ("owner", "it_lead"),
+                ("due", "2026-11-30"),
+                ("success", "a restore succeeds"),
+                ("why", "plan"),
+            ],
+        )
+        .await,
+        "action_planned",
+    );
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "implement",
+            &[("action", "A2"), ("note", "fixed"), ("why", "done")],
+        )
+        .await,
+        "action_implemented",
+    );
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "check",
+            &[
+                ("date", "2026-11-15"),
+                ("method", "manual"),
+                ("why", "plan"),
+            ],
+        )
+        .await,
+        "check_planned",
+    );
+    let r = nc_step(
+        env,
+        &s,
+        t,
+        "verify",
+        &[
+            ("verdict", "effective"),
+            ("evidence", ""),
+            ("why", "checked"),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422, "evidence is needed");
-    ok(step("verify", vec![("verdict", "effective"), ("evidence", "restore of 2026-11-15 succeeded"), ("why", "checked")]).await, "verified");
-    ok(step("close", vec![("why", "effective")]).await, "closed");
+    ok(
+        nc_step(
+            env,
+            &s,
+            t,
+            "verify",
+            &[
+                ("verdict", "effective"),
+                ("evidence", "restore of 2026-11-15 succeeded"),
+                ("why", "checked"),
+            ],
+        )
+        .await,
+        "verified",
+    );
+    ok(
+        nc_step(env, &s, t, "close", &[("why", "effective")]).await,
+        "closed",
+    );
     let events = nonconformity_events(env).await;
     let names: Vec<&str> = events.iter().map(|e| e.1.as_str()).collect();
     assert_eq!(
         names,
         [
-            "raised", "corrected", "root_cause_analysed", "action_planned", "action_implemented",
-            "check_planned", "reopened", "root_cause_analysed", "action_planned",
-            "action_implemented", "check_planned", "verified", "closed",
+            "raised",
+            "corrected",
+            "root_cause_analysed",
+            "action_planned",
+            "action_implemented",
+            "check_planned",
+            "reopened",
+            "root_cause_analysed",
+            "action_planned",
+            "action_implemented",
+            "check_planned",
+            "verified",
+            "closed",
         ]
     );
-    assert!(events.iter().all(|e| e.0 == "nc/NC-0001" && e.2 == "security_lead"));
+    assert!(
+        events
+            .iter()
+            .all(|e| e.0 == "nc/NC-0001" && e.2 == "security_lead")
+    );
     let shown = page(env, "/nonconformities/NC-0001", &s).await.text();
     assert!(shown.contains("Closed</dt><dd>2026-11-15"), "{shown}");
-    assert!(!shown.contains("action=\"/nonconformities/NC-0001/"), "no forms once closed");
+    assert!(
+        !shown.contains("action=\"/nonconformities/NC-0001/"),
+        "no forms once closed"
+    );
     let board = page(env, "/nonconformities", &s).await.text();
     assert!(board.contains("Closed (1)"));
-    let log = env.state.store.audit().entries(&AuditQuery::default()).await.unwrap();
-    assert!(log.iter().any(|e| e.subject.contains("NC-0001")), "steps are in the audit log");
+    let log = env
+        .state
+        .store
+        .audit()
+        .entries(&AuditQuery::default())
+        .await
+        .unwrap();
+    assert!(
+        log.iter().any(|e| e.subject.contains("NC-0001")),
+        "steps are in the audit log"
+    );
 }
 
 pub async fn reports_are_issued_downloaded_and_verified(env: &Env) {
     env.user("ann", "security_lead", Role::Analyst).await;
     let s = sign_in(env, "ann").await;
     let t = csrf(env, &s).await;
-    let r = post_form(env, "/reports", &s, &[("csrf", &t), ("period", "2026-13"), ("audience", "nobody"), ("format", "doc")]).await;
+    let r = post_form(
+        env,
+        "/reports",
+        &s,
+        &[
+            ("csrf", &t),
+            ("period", "2026-13"),
+            ("audience", "nobody"),
+            ("format", "doc"),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422);
     let text = r.text();
-    assert!(text.contains("period:") && text.contains("neither a person nor a group") && text.contains("is not one of html, pdf, md, xlsx, json"), "{text}");
+    assert!(
+        text.contains("period:")
+            && text.contains("neither a person nor a group")
+            && text.contains("is not one of html, pdf, md, xlsx, json"),
+        "{text}"
+    );
     let mut issued = Vec::new();
     for (format, content_type, audience) in [
         ("html", "text/html; charset=utf-8", ""),
         ("md", "text/markdown; charset=utf-8", "board"),
         ("json", "application/json", "ceo"),
-        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ""),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "",
+        ),
     ] {
-        let r = post_form(env, "/reports", &s, &[("csrf", &t), ("period", "2026-10"), ("audience", audience), ("format", format)]).await;
+        let r = post_form(
+            env,
+            "/reports",
+            &s,
+            &[
+                ("csrf", &t),
+                ("period", "2026-10"),
+                ("audience", audience),
+                ("format", format),
+            ],
+        )
+        .await;
         assert_eq!(r.status.as_u16(), 200, "{format}: {}", r.text());
         assert_eq!(r.headers[header::CONTENT_TYPE], content_type);
         let name = if audience.is_empty() {
@@ -284,28 +625,26 @@ pub async fn reports_are_issued_downloaded_and_verified(env: &Env) {
     let archive = env.state.store.reports().issued().await.unwrap();
     assert_eq!(archive.len(), 4);
     assert_eq!(
-        (archive[1].new.audience.as_deref(), archive[1].new.issued_by.as_str(), archive[1].new.file_name.as_str()),
+        (
+            archive[1].new.audience.as_deref(),
+            archive[1].new.issued_by.as_str(),
+            archive[1].new.file_name.as_str()
+        ),
         (Some("board"), "security_lead", "report-2026-10-board.md")
     );
     let listed = page(env, "/reports", &s).await.text();
     assert!(listed.contains("Issued reports (4)") && listed.contains("report-2026-10-board.md"));
-    let verify = |bytes: Vec<u8>, token: String| async move {
-        let (content_type, body) = multipart(&[("csrf", &token)], Some(("application/octet-stream", &bytes)));
-        env.send(
-            Request::post("/reports/verify")
-                .header(header::COOKIE, &s)
-                .header(header::CONTENT_TYPE, content_type)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-    };
-    let r = verify(issued[1].1.clone(), t.clone()).await;
+    let r = verify_file(env, &s, &t, &issued[1].1).await;
     assert_eq!(r.status.as_u16(), 200);
-    assert!(r.text().contains("is an unaltered issued report: #2 for 2026-10 (md, audience board)"), "{}", r.text());
+    assert!(
+        r.text()
+            .contains("is an unaltered issued report: #2 for 2026-10 (md, audience board)"),
+        "{}",
+        r.text()
+    );
     let mut altered = issued[0].1.clone();
     altered.extend(b"<!-- edited -->");
-    let r = verify(altered, t.clone()).await;
+    let r = verify_file(env, &s, &t, &altered).await;
     assert!(r.text().contains("is not an issued report"), "{}", r.text());
 }
 
@@ -316,42 +655,166 @@ pub async fn admins_manage_users_tokens_and_see_the_log(env: &Env) {
     let t = csrf(env, &s).await;
     let users = page(env, "/admin/users", &s).await.text();
     assert!(users.contains("ann (you)") && users.contains("cole"));
-    let r = post_form(env, "/admin/users", &s, &[("csrf", &t), ("username", "dee"), ("person", "nobody"), ("role", "chief"), ("password", "short")]).await;
+    let r = post_form(
+        env,
+        "/admin/users",
+        &s,
+        &[
+            ("csrf", &t),
+            ("username", "dee"),
+            ("person", "nobody"),
+            ("role", "chief"),
+            ("password", "short"),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422);
     let text = r.text();
-    assert!(text.contains("role: &#x60;chief&#x60; is not one of") || text.contains("role: `chief` is not one of"), "{text}");
+    assert!(
+        text.contains("role: &#x60;chief&#x60; is not one of")
+            || text.contains("role: `chief` is not one of"),
+        "{text}"
+    );
     assert!(text.contains("is not a person of the programme"));
-    let r = post_form(env, "/admin/users", &s, &[("csrf", &t), ("username", "dee"), ("person", "ceo"), ("role", "viewer"), ("password", "a long enough passphrase")]).await;
-    assert_eq!((r.status.as_u16(), location(&r)), (303, "/admin/users?done=added".into()));
-    let r = post_form(env, "/admin/users/dee/role", &s, &[("csrf", &t), ("role", "reviewer")]).await;
+    let r = post_form(
+        env,
+        "/admin/users",
+        &s,
+        &[
+            ("csrf", &t),
+            ("username", "dee"),
+            ("person", "ceo"),
+            ("role", "viewer"),
+            ("password", "a long enough passphrase"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (r.status.as_u16(), location(&r)),
+        (303, "/admin/users?done=added".into())
+    );
+    let r = post_form(
+        env,
+        "/admin/users/dee/role",
+        &s,
+        &[("csrf", &t), ("role", "reviewer")],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 303);
-    let dee = env.state.store.accounts().user("dee").await.unwrap().unwrap();
+    let dee = env
+        .state
+        .store
+        .accounts()
+        .user("dee")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(dee.role, Role::Reviewer);
-    let r = post_form(env, "/admin/users/ann/role", &s, &[("csrf", &t), ("role", "viewer")]).await;
+    let r = post_form(
+        env,
+        "/admin/users/ann/role",
+        &s,
+        &[("csrf", &t), ("role", "viewer")],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422, "an admin cannot demote themself");
-    let r = post_form(env, "/admin/users/ann/disabled", &s, &[("csrf", &t), ("disabled", "true")]).await;
+    let r = post_form(
+        env,
+        "/admin/users/ann/disabled",
+        &s,
+        &[("csrf", &t), ("disabled", "true")],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422, "an admin cannot disable themself");
     let cole = sign_in(env, "cole").await;
-    let r = post_form(env, "/admin/users/cole/disabled", &s, &[("csrf", &t), ("disabled", "true")]).await;
+    let r = post_form(
+        env,
+        "/admin/users/cole/disabled",
+        &s,
+        &[("csrf", &t), ("disabled", "true")],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 303);
-    assert_eq!(location(&page(env, "/", &cole).await), "/sign-in", "the session ended");
+    assert_eq!(
+        location(&page(env, "/", &cole).await),
+        "/sign-in",
+        "the session ended"
+    );
     // a token is shown once, works on the API, and stops working when revoked
-    let r = post_form(env, "/admin/tokens", &s, &[("csrf", &t), ("username", "dee"), ("name", ""), ("expires_days", "0")]).await;
+    let r = post_form(
+        env,
+        "/admin/tokens",
+        &s,
+        &[
+            ("csrf", &t),
+            ("username", "dee"),
+            ("name", ""),
+            ("expires_days", "0"),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 422);
-    let r = post_form(env, "/admin/tokens", &s, &[("csrf", &t), ("username", "dee"), ("name", "ci import"), ("expires_days", "30")]).await;
+    let r = post_form(
+        env,
+        "/admin/tokens",
+        &s,
+        &[
+            ("csrf", &t),
+            ("username", "dee"),
+            ("name", "ci import"),
+            ("expires_days", "30"),
+        ],
+    )
+    .await;
     assert_eq!(r.status.as_u16(), 200);
     let html = r.text();
     let start = html.find("value=\"c9t").expect("the secret is shown") + 7;
     let secret = &html[start..start + html[start..].find('"').unwrap()];
-    assert_eq!(env.get("/api/v1/measures", Some(secret)).await.status.as_u16(), 200);
-    assert!(!page(env, "/admin/tokens", &s).await.text().contains(secret), "shown only once");
-    let id = env.state.store.accounts().tokens(Some("dee")).await.unwrap()[0].id;
-    let r = post_form(env, &format!("/admin/tokens/{id}/revoke"), &s, &[("csrf", &t)]).await;
-    assert_eq!((r.status.as_u16(), location(&r)), (303, "/admin/tokens?done=revoked".into()));
-    assert_eq!(env.get("/api/v1/measures", Some(secret)).await.status.as_u16(), 401);
+    assert_eq!(
+        env.get("/api/v1/measures", Some(secret))
+            .await
+            .status
+            .as_u16(),
+        200
+    );
+    assert!(
+        !page(env, "/admin/tokens", &s).await.text().contains(secret),
+        "shown only once"
+    );
+    let id = env
+        .state
+        .store
+        .accounts()
+        .tokens(Some("dee"))
+        .await
+        .unwrap()[0]
+        .id;
+    let r = post_form(
+        env,
+        &format!("/admin/tokens/{id}/revoke"),
+        &s,
+        &[("csrf", &t)],
+    )
+    .await;
+    assert_eq!(
+        (r.status.as_u16(), location(&r)),
+        (303, "/admin/tokens?done=revoked".into())
+    );
+    assert_eq!(
+        env.get("/api/v1/measures", Some(secret))
+            .await
+            .status
+            .as_u16(),
+        401
+    );
     let log = page(env, "/admin/audit-log", &s).await.text();
     assert!(log.contains("The chain verifies"), "{log}");
-    for kind in ["user.added", "user.role_changed", "user.disabled", "token.revoked"] {
+    for kind in [
+        "user.added",
+        "user.role_changed",
+        "user.disabled",
+        "token.revoked",
+    ] {
         assert!(log.contains(kind), "{kind} in the log page");
     }
 }
