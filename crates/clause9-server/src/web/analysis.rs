@@ -4,8 +4,10 @@
 //! statistics, the XmR control limits and signals, the forecast and the
 //! data-quality notes.
 
+use std::collections::BTreeMap;
+
 use clause9_core::Programme;
-use clause9_core::analysis::{Analysis, analyse};
+use clause9_core::analysis::{Analysis, Signal, analyse};
 use clause9_core::measure::Measure;
 use clause9_core::period::Period;
 use jiff::civil::Date;
@@ -43,6 +45,32 @@ fn four(v: f64) -> String {
     }
 }
 
+/// What a control-chart rule means, in words.
+fn rule_words(rule: &str) -> String {
+    match rule {
+        "beyond_limits" => "a value beyond the control limits".into(),
+        "run_of_8" => "8 or more values in a row on one side of the centre".into(),
+        "trend_of_6" => "6 or more values in a row rising or falling".into(),
+        "two_of_three" => "2 of 3 values near a limit, on one side".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The signals grouped by rule, each with its periods in order.
+fn signals(list: &[Signal]) -> Vec<Value> {
+    let mut by_rule: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for s in list {
+        by_rule
+            .entry(s.rule)
+            .or_default()
+            .push(s.period.to_string());
+    }
+    by_rule
+        .into_iter()
+        .map(|(rule, periods)| json!({ "rule": rule_words(rule), "periods": periods.join(", "), "count": periods.len() }))
+        .collect()
+}
+
 /// What the template shows of an analysis.
 pub fn view(a: &Analysis) -> Value {
     let t = &a.trend;
@@ -61,7 +89,7 @@ pub fn view(a: &Analysis) -> Value {
     let control = match (c.centre, c.lower, c.upper) {
         (Some(centre), Some(lower), Some(upper)) => json!({
             "points": c.points, "centre": short(centre), "lower": short(lower), "upper": short(upper),
-            "signals": c.signals.iter().map(|s| json!({ "period": s.period.to_string(), "rule": s.rule })).collect::<Vec<_>>(),
+            "signals": signals(&c.signals),
         }),
         _ => {
             json!({ "note": c.note.clone().unwrap_or_else(|| "no control limits".into()), "points": c.points })

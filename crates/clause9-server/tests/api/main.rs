@@ -58,4 +58,5 @@ cases!(
     records::a_nonconformity_is_walked_from_raised_to_closed,
     records::reports_are_issued_downloaded_and_verified,
     records::admins_manage_users_tokens_and_see_the_log,
+    records::measure_page_shows_the_analysis_and_the_dashboard_what_changed,
 );

@@ -818,3 +818,69 @@ pub async fn admins_manage_users_tokens_and_see_the_log(env: &Env) {
         assert!(log.contains(kind), "{kind} in the log page");
     }
 }
+
+pub async fn measure_page_shows_the_analysis_and_the_dashboard_what_changed(env: &Env) {
+    let token = env.user("sec", "security_lead", Role::Collector).await;
+    // ten months of M-AW-01 rising steadily, then a drop in the last month
+    let trained = [300, 320, 340, 360, 380, 400, 420, 440, 460, 200];
+    for (i, t) in trained.iter().enumerate() {
+        let period = format!("2026-{:02}", i + 1);
+        let r = env
+            .post_json(
+                "/api/v1/observations",
+                Some(&token),
+                serde_json::json!({"measure": "M-AW-01", "period": period, "values": {"trained": t, "headcount": 500},
+                                   "evidence": "https://lms.example.com/r"}),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "{}", r.text());
+    }
+    // the page shows what core's analysis computes, in words
+    let programme = env.state.programme.current().unwrap();
+    let m = programme.measure("M-AW-01").unwrap();
+    let history = env.state.store.history("M-AW-01").await.unwrap();
+    let today: jiff::civil::Date = "2026-11-15".parse().unwrap();
+    let a = clause9_core::analysis::analyse(
+        &programme.settings,
+        m,
+        &history,
+        "2026-10".parse().unwrap(),
+        today,
+    );
+    let s = sign_in(env, "sec").await;
+    let r = page(env, "/measures/M-AW-01", &s).await;
+    assert_eq!(r.status.as_u16(), 200);
+    let html = r.text();
+    assert!(html.contains("Analysis up to 2026-10"), "{html}");
+    assert_eq!(a.trend.points, 10);
+    let verdict = a.trend.verdict.expect("ten points give a trend").as_str();
+    assert!(
+        html.contains(&format!("v-{verdict}\">{verdict}</strong> over 10 points")),
+        "{verdict}: {html}"
+    );
+    let centre = a.control.centre.expect("ten points give limits");
+    assert!(
+        html.contains(&format!(
+            "XmR over 10 points: centre {}",
+            clause9_server::web::svg::short(centre)
+        )),
+        "{html}"
+    );
+    assert!(!a.control.signals.is_empty(), "the drop is a signal");
+    assert!(
+        html.contains("a value beyond the control limits") || html.contains("in a row"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&a.forecast.note.replace('\'', "&#x27;")) || html.contains(&a.forecast.note)
+    );
+    assert!(html.contains("A.6.3"), "linked controls are listed");
+    assert!(html.contains("None raised from or verified through this measure."));
+    // the dashboard names the measure whose status changed from September to October
+    let dashboard = page(env, "/", &s).await.text();
+    assert!(
+        dashboard.contains("What changed since 2026-09 (1)"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("M-AW-01</a> Security awareness training completion: <span class=\"change c-worse\">worse</span>"), "{dashboard}");
+}
