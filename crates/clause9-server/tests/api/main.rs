@@ -59,4 +59,5 @@ cases!(
     records::reports_are_issued_downloaded_and_verified,
     records::admins_manage_users_tokens_and_see_the_log,
     records::measure_page_shows_the_analysis_and_the_dashboard_what_changed,
+    records::an_automatic_check_waits_for_periods_after_the_actions,
 );

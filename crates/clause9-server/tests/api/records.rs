@@ -884,3 +884,90 @@ pub async fn measure_page_shows_the_analysis_and_the_dashboard_what_changed(env:
     );
     assert!(dashboard.contains("M-AW-01</a> Security awareness training completion: <span class=\"change c-worse\">worse</span>"), "{dashboard}");
 }
+
+pub async fn an_automatic_check_waits_for_periods_after_the_actions(env: &Env) {
+    env.user("ann", "security_lead", Role::Owner).await;
+    let s = sign_in(env, "ann").await;
+    let t = csrf(env, &s).await;
+    let t = t.as_str();
+    let r = post_form(
+        env,
+        "/nonconformities",
+        &s,
+        &[
+            ("csrf", t),
+            ("source", "other"),
+            ("reference", "walkthrough"),
+            ("description", "Training lapsed"),
+            ("severity", "major"),
+            ("why", "seen on a walkthrough"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 303);
+    for (name, fields) in [
+        (
+            "correct",
+            vec![("correction", "reminded staff"), ("why", "contain")],
+        ),
+        (
+            "analyse",
+            vec![
+                ("cause", "no reminders"),
+                ("extent", "all staff"),
+                ("why", "analysis"),
+            ],
+        ),
+        (
+            "action",
+            vec![
+                ("description", "Send reminders"),
+                ("owner", "ceo"),
+                ("due", "2026-12-01"),
+                ("success", "M-AW-01 green"),
+                ("why", "plan"),
+            ],
+        ),
+        (
+            "implement",
+            vec![("action", "A1"), ("note", "sent"), ("why", "done")],
+        ),
+        (
+            "check",
+            vec![
+                ("date", "2026-11-15"),
+                ("method", "measure"),
+                ("measure", "M-AW-01"),
+                ("periods", "1"),
+                ("why", "plan"),
+            ],
+        ),
+    ] {
+        let r = nc_step(env, &s, t, name, &fields).await;
+        assert_eq!(r.status.as_u16(), 303, "{name}: {}", r.text());
+    }
+    let shown = page(env, "/nonconformities/NC-0001", &s).await.text();
+    assert!(
+        shown.contains("automatic: M-AW-01 must be green for 1 consecutive collection periods")
+    );
+    assert!(
+        shown.contains("Run the check"),
+        "no verdict is asked of the person"
+    );
+    // October started before the action was implemented, so it does not count
+    let r = nc_step(env, &s, t, "verify", &[("why", "checked")]).await;
+    assert_eq!(r.status.as_u16(), 422);
+    assert!(
+        r.text().contains(
+            "not enough data to verify yet (M-AW-01 over the last 1 periods: 2026-10 no_data)"
+        ),
+        "{}",
+        r.text()
+    );
+    let events = nonconformity_events(env).await;
+    assert_eq!(
+        events.last().unwrap().1,
+        "check_planned",
+        "nothing was recorded"
+    );
+}
