@@ -202,6 +202,7 @@ await step('the administrator signs in and opens a measure page', async () => {
 });
 
 await auditsAndReviews({ newPage, signIn, audit, step, base, shots });
+
 /** Issues a report on the Reports page and returns the downloaded bytes and name. */
 async function issueReport(page, format, audience) {
   await page.getByLabel('Period').fill(await page.getByLabel('Period').inputValue());
