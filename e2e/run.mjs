@@ -203,6 +203,13 @@ await step('the administrator signs in and opens a measure page', async () => {
 
 await auditsAndReviews({ newPage, signIn, audit, step, base, shots });
 
+// The pages share one browser profile, so the audit and review flows' sign-ins
+// (auditor, reviewer) replaced the administrator's session cookie.
+await step('the administrator signs in again', async () => {
+  await signIn(admin, 'admin');
+  await audit(admin, 'dashboard (administrator again)');
+});
+
 /** Issues a report on the Reports page and returns the downloaded bytes and name. */
 async function issueReport(page, format, audience) {
   await page.getByLabel('Period').fill(await page.getByLabel('Period').inputValue());
