@@ -1,11 +1,14 @@
 // Browser tests of the clause9 web application against a real server
 // (started by run.sh): sign in; enter a manual value with evidence on My
 // work and see the dashboard change; a collector is refused a measure they
-// do not collect; every page visited has no console errors and no axe
+// do not collect and the administration pages; generate and download
+// reports (PDF and HTML bytes checked) and verify one against the archive;
+// walk a nonconformity from raised to closed through its forms; the
+// administration pages; every page visited has no console errors and no axe
 // violations of serious or critical impact; screenshots of the main pages.
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -23,6 +26,7 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1280, height: 900 },
+  acceptDownloads: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
@@ -161,6 +165,17 @@ await step('a collector is refused a measure they do not collect', async () => {
   await audit(collector, 'refused', 403);
 });
 
+await step('a collector is refused the administration pages', async () => {
+  for (const path of ['/admin/users', '/admin/tokens', '/admin/audit-log']) {
+    const r = await collector.goto(`${base}${path}`);
+    assert.equal(r.status(), 403, path);
+    await collector.getByText('administration needs the role admin').waitFor();
+    await audit(collector, `refused ${path}`, 403);
+  }
+  await collector.goto(`${base}/`);
+  assert.equal(await collector.getByRole('link', { name: 'Administration' }).count(), 0);
+});
+
 await step('signing out ends the session', async () => {
   await collector.goto(`${base}/`);
   await collector.getByRole('button', { name: 'Sign out' }).click();
@@ -187,6 +202,159 @@ await step('the administrator signs in and opens a measure page', async () => {
 });
 
 await auditsAndReviews({ newPage, signIn, audit, step, base, shots });
+
+// The pages share one browser profile, so the audit and review flows' sign-ins
+// (auditor, reviewer) replaced the administrator's session cookie.
+await step('the administrator signs in again', async () => {
+  await signIn(admin, 'admin');
+  await audit(admin, 'dashboard (administrator again)');
+});
+
+/** Issues a report on the Reports page and returns the downloaded bytes and name. */
+async function issueReport(page, format, audience) {
+  await page.getByLabel('Period').fill(await page.getByLabel('Period').inputValue());
+  await page.getByLabel('Format').selectOption(format);
+  await page.getByLabel('Audience').selectOption(audience);
+  const [download] = await Promise.all([
+    // a PDF is typeset on the server: slow in a debug build
+    page.waitForEvent('download', { timeout: 300000 }),
+    page.getByRole('button', { name: 'Issue and download' }).click({ timeout: 300000 }),
+  ]);
+  const path = join(profile, download.suggestedFilename());
+  await download.saveAs(path);
+  return { name: download.suggestedFilename(), path, bytes: readFileSync(path) };
+}
+
+await step('reports are issued, downloaded, archived and verified', async () => {
+  await admin.setViewportSize({ width: 1280, height: 900 });
+  await admin.getByRole('link', { name: 'Reports' }).click();
+  await admin.waitForURL(`${base}/reports`);
+  await audit(admin, 'reports');
+  const before = Number(/\((\d+)\)/.exec(await admin.locator('#archive-h').innerText())[1]);
+  const pdf = await issueReport(admin, 'pdf', '');
+  assert.match(pdf.name, /^report-\d{4}-\d{2}\.pdf$/);
+  assert.equal(pdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-', 'the download is a PDF');
+  const html = await issueReport(admin, 'html', 'top_management');
+  assert.match(html.name, /^report-\d{4}-\d{2}-top_management\.html$/);
+  assert.match(html.bytes.toString('utf8'), /<title>[^<]*<\/title>/, 'the download is an HTML page with a title');
+  await admin.reload();
+  const after = Number(/\((\d+)\)/.exec(await admin.locator('#archive-h').innerText())[1]);
+  assert.equal(after, before + 2, 'both reports are in the archive');
+  await admin.getByRole('cell', { name: html.name }).first().waitFor();
+  await admin.getByLabel('Report file', { exact: true }).setInputFiles(pdf.path);
+  await admin.getByRole('button', { name: 'Verify' }).click();
+  await admin.getByText(`${pdf.name} is an unaltered issued report`).waitFor();
+  await admin.screenshot({ path: `${shots}/reports.png`, fullPage: true });
+  await audit(admin, 'reports verified');
+  await admin.getByLabel('Report file', { exact: true }).setInputFiles({ name: 'edited.html', mimeType: 'text/html', buffer: Buffer.concat([html.bytes, Buffer.from('<!-- edited -->')]) });
+  await admin.getByRole('button', { name: 'Verify' }).click();
+  await admin.getByText('edited.html is not an issued report').waitFor();
+  await audit(admin, 'reports not verified');
+});
+
+/** Sends one lifecycle form of the nonconformity page and waits for the result. */
+async function nextStep(page, heading, fill, button, done) {
+  const form = page.locator('section', { has: page.getByRole('heading', { name: heading, level: 3 }) });
+  await fill(form);
+  await form.getByRole('button', { name: button }).click();
+  if (done) {
+    await page.getByText(`Recorded: ${done}.`).waitFor();
+    await audit(page, `nonconformity: ${heading}`);
+  }
+}
+
+await step('a nonconformity is walked from raised to closed through the forms', async () => {
+  await admin.getByRole('link', { name: 'Nonconformities' }).click();
+  await admin.waitForURL(`${base}/nonconformities`);
+  await admin.screenshot({ path: `${shots}/nonconformities.png`, fullPage: true });
+  await audit(admin, 'nonconformity board');
+  await admin.getByLabel('Description').fill('Restores of the file server were never tested');
+  await admin.getByLabel('Source').selectOption('incident');
+  await admin.getByLabel(/^Reference/).fill('INC-e2e');
+  await admin.getByLabel('Severity').selectOption('major');
+  await admin.getByLabel('Controls').fill('A.8.13');
+  await admin.getByLabel(/^Why/).fill('found while handling INC-e2e');
+  await admin.getByRole('button', { name: 'Raise' }).click();
+  await admin.waitForURL(/\/nonconformities\/NC-\d{4}$/);
+  const id = /NC-\d{4}/.exec(admin.url())[0];
+  await admin.getByRole('heading', { level: 1, name: new RegExp(id) }).waitFor();
+  await audit(admin, 'nonconformity raised');
+  const why = (text) => async (f) => { await f.getByLabel(/^Why/).fill(text); };
+  await nextStep(admin, 'Contain and correct', async (f) => {
+    await f.getByLabel(/contain and correct/).fill('Ran a restore of last night\'s backup');
+    await why('contain')(f);
+  }, 'Record the correction', 'the correction is recorded');
+  await nextStep(admin, 'Root cause analysis', async (f) => {
+    await f.getByLabel(/Five whys/).fill('No one owned restore tests\nThe backup procedure does not mention them');
+    await f.getByLabel('Root cause').fill('The backup procedure has no restore test');
+    await f.getByLabel(/^Extent/).fill('Every backed-up system');
+    await why('five whys with IT')(f);
+  }, 'Record the analysis', 'the root cause analysis is recorded');
+  // an action without owner, due date and success criterion is refused beside the form
+  await nextStep(admin, 'Plan a corrective action', async (f) => {
+    await f.getByLabel('Action').fill('Test restores every month');
+    await why('plan')(f);
+  }, 'Plan the action', null);
+  await admin.getByText('the action is not SMART: missing an owner, a due date, a measurable success criterion').waitFor();
+  await admin.screenshot({ path: `${shots}/nonconformity-not-smart.png`, fullPage: true });
+  await audit(admin, 'nonconformity: action refused', 422);
+  await nextStep(admin, 'Plan a corrective action', async (f) => {
+    await f.getByLabel('Owner').selectOption({ index: 1 });
+    await f.getByLabel('Due date').fill('2027-01-31');
+    await f.getByLabel(/^Success criterion/).fill('a monthly restore test succeeds 3 months running');
+  }, 'Plan the action', 'the action is planned');
+  await nextStep(admin, 'Record an action as implemented', async (f) => {
+    await f.getByLabel('What was done').fill('monthly restore test scheduled');
+    await why('done')(f);
+  }, 'Record as implemented', 'the action is recorded as implemented');
+  await nextStep(admin, /the effectiveness check$/, async (f) => {
+    const today = await f.getByLabel('Check on').getAttribute('min');
+    await f.getByLabel('Check on').fill(today);
+    await f.getByLabel(/A person checks/).check();
+    await why('plan the check')(f);
+  }, 'Plan the check', 'the effectiveness check is planned');
+  await nextStep(admin, 'Verify effectiveness', async (f) => {
+    await f.getByLabel('Effective', { exact: true }).check();
+    await f.getByLabel('Evidence of the check').fill('restore test of today succeeded');
+    await why('checked')(f);
+  }, 'Record the verification', 'the actions were verified effective');
+  await nextStep(admin, 'Close', why('effective'), `Close ${id}`, 'the nonconformity is closed');
+  await admin.getByText('closed', { exact: true }).first().waitFor();
+  assert.equal(await admin.locator('form.stepform').count(), 0, 'no step is left');
+  const history = await admin.locator('.timeline li').allInnerTexts();
+  assert.deepEqual(history.map((h) => h.split(' on ')[0]), ['raised', 'corrected', 'root cause analysed', 'action planned', 'action implemented', 'check planned', 'verified', 'closed']);
+  await admin.screenshot({ path: `${shots}/nonconformity-closed.png`, fullPage: true });
+  await admin.goto(`${base}/nonconformities`);
+  await admin.locator('#closed-h ~ ul a', { hasText: id }).waitFor();
+});
+
+await step('the administrator opens users, tokens and the audit log', async () => {
+  await admin.getByRole('link', { name: 'Administration' }).click();
+  await admin.waitForURL(`${base}/admin/users`);
+  await admin.getByRole('rowheader', { name: 'laura' }).waitFor();
+  await admin.screenshot({ path: `${shots}/admin-users.png`, fullPage: true });
+  await audit(admin, 'admin users');
+  await admin.getByRole('link', { name: 'API tokens' }).click();
+  await admin.getByLabel('Name').fill('e2e');
+  await admin.getByLabel(/^Expires after/).fill('1');
+  await admin.getByRole('button', { name: 'Create the token' }).click();
+  const secret = await admin.getByLabel('Token', { exact: true }).inputValue();
+  assert.match(secret, /^c9t/);
+  await audit(admin, 'admin token created');
+  await admin.getByRole('button', { name: /^Revoke token \d+ e2e/ }).click();
+  await admin.getByText('Done: the token is revoked.').waitFor();
+  await admin.screenshot({ path: `${shots}/admin-tokens.png`, fullPage: true });
+  await audit(admin, 'admin tokens');
+  await admin.getByRole('link', { name: 'Audit log' }).click();
+  await admin.getByRole('heading', { name: 'The chain verifies' }).waitFor();
+  await admin.getByRole('cell', { name: 'token.revoked' }).first().waitFor();
+  await admin.setViewportSize({ width: 800, height: 1000 });
+  await admin.screenshot({ path: `${shots}/admin-audit-log-tablet.png` });
+  await audit(admin, 'admin audit log (tablet width)');
+  await admin.goto(`${base}/nonconformities`);
+  await admin.screenshot({ path: `${shots}/nonconformities-tablet.png`, fullPage: true });
+  await audit(admin, 'nonconformity board (tablet width)');
+});
 
 await context.close();
 rmSync(profile, { recursive: true, force: true });

@@ -1,16 +1,23 @@
 //! The web application: server-rendered pages (sign-in, dashboard, measure,
-//! My work, internal audits, management reviews) from templates embedded in the binary, with the stylesheet
+//! My work, internal audits, management reviews, reports, nonconformities,
+//! administration) from templates embedded in the binary, with the stylesheet
 //! served from `/assets/`. No inline script or style: the strict CSP holds.
 
+pub mod admin;
+pub mod analysis;
 pub mod assets;
 pub mod audits;
 pub mod auth;
+pub mod changes;
 pub mod dashboard;
 pub mod data;
 pub mod measure;
 pub mod my_work;
+pub mod nc;
+pub mod nc_forms;
 pub mod oidc;
 pub mod records;
+pub mod reports;
 pub mod reviews;
 pub mod svg;
 pub mod templates;
@@ -45,6 +52,28 @@ pub fn routes(evidence_limit: usize) -> Router<AppState> {
         .route("/audits/{id}/report", get(audits::report))
         .route("/reviews", get(reviews::list))
         .route("/reviews/{id}", get(reviews::page).post(reviews::submit))
+        .route("/reports", get(reports::page).post(reports::issue))
+        .route(
+            "/reports/verify",
+            post(reports::verify)
+                .layer(axum::extract::DefaultBodyLimit::max(reports::VERIFY_LIMIT)),
+        )
+        .route("/nonconformities", get(nc::board).post(nc_forms::raise))
+        .route("/nonconformities/{id}", get(nc::page))
+        .route("/nonconformities/{id}/{step}", post(nc_forms::step))
+        .route("/admin", get(admin::users))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route(
+            "/admin/users/{username}/disabled",
+            post(admin::set_disabled),
+        )
+        .route("/admin/users/{username}/role", post(admin::set_role))
+        .route(
+            "/admin/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
+        .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/admin/audit-log", get(admin::audit_log))
         .route("/assets/{file}", get(assets::serve))
 }
 

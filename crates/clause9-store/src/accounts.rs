@@ -133,6 +133,15 @@ pub trait Accounts: Send + Sync {
         change: &Change,
     ) -> Result<User, StoreError>;
 
+    /// Gives a user another role (in effect on its next request, sessions
+    /// included); `Invalid` for an unknown user.
+    async fn set_role(
+        &self,
+        username: &str,
+        role: Role,
+        change: &Change,
+    ) -> Result<User, StoreError>;
+
     /// Stores a new token's hash for `username`.
     async fn add_token(
         &self,

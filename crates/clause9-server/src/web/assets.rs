@@ -12,6 +12,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/app.css"),
     ),
     (
+        "records.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/records.css"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../../assets/favicon.svg"),

@@ -2,7 +2,7 @@
 //! month, grouped by objective, Annex A theme and area; performance versus
 //! effectiveness counts; sparklines of the last 12 months; overdue
 //! collections; open nonconformities; the next management review and the
-//! next internal audit.
+//! next internal audit; what changed since the month before.
 
 use std::collections::BTreeMap;
 
@@ -193,6 +193,11 @@ pub async fn page(State(state): State<AppState>, user: WebUser) -> PageResult {
         serde_json::json!({ "id": a.id, "title": a.plan.title, "start": a.plan.start.to_string(),
             "end": a.plan.end.to_string(), "in_progress": a.plan.start <= today })
     });
+    let changes = match evals.len() {
+        n if n >= 2 => crate::web::changes::since(&evals[n - 2], &evals[n - 1]),
+        _ => Vec::new(),
+    };
+    let previous = last.prev().to_string();
     Ok(Html(render(
         "dashboard.html",
         serde_json::json!({
@@ -201,6 +206,7 @@ pub async fn page(State(state): State<AppState>, user: WebUser) -> PageResult {
             "by_objective": by_objective, "by_theme": by_theme, "by_area": by_area,
             "overdue": overdue, "ncs": open_ncs, "nav": "dashboard",
             "next_review": next_review, "next_audit": next_audit,
+            "changes": changes, "previous": previous,
         }),
     )))
 }

@@ -12,8 +12,10 @@ use serde_json::Value;
 
 use crate::api::programme_or_503;
 use crate::state::AppState;
+use crate::web::analysis::{analysed, view as analysis_view};
 use crate::web::auth::WebUser;
 use crate::web::data::{evaluations, today};
+use crate::web::nc::measure_ncs;
 use crate::web::svg::{chart, short};
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
@@ -145,6 +147,9 @@ pub async fn page(
         .iter()
         .map(|o| serde_json::json!({ "id": o, "title": settings.objectives.get(o).map(|x| x.title.clone()) }))
         .collect();
+    let last = periods.last().copied().unwrap_or(p);
+    let analysis = analysed(&state, &programme, m, last, today).await?;
+    let ncs = measure_ncs(&state, &m.id, today).await?;
     let ind = &m.indicator;
     Ok(Html(render(
         "measure.html",
@@ -172,6 +177,7 @@ pub async fn page(
             "base": base, "derived": derived, "controls": controls, "objectives": objectives,
             "chart": (chart(&points, ind, &m.unit)),
             "history": history,
+            "analysis": analysis_view(&analysis), "analysed_period": last.to_string(), "ncs": ncs,
         }),
     )))
 }

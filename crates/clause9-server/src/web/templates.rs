@@ -22,6 +22,28 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../../templates/audit.html")),
     ("reviews.html", include_str!("../../templates/reviews.html")),
     ("review.html", include_str!("../../templates/review.html")),
+    ("reports.html", include_str!("../../templates/reports.html")),
+    (
+        "nc_board.html",
+        include_str!("../../templates/nc_board.html"),
+    ),
+    ("nc.html", include_str!("../../templates/nc.html")),
+    (
+        "admin_nav.html",
+        include_str!("../../templates/admin_nav.html"),
+    ),
+    (
+        "admin_users.html",
+        include_str!("../../templates/admin_users.html"),
+    ),
+    (
+        "admin_tokens.html",
+        include_str!("../../templates/admin_tokens.html"),
+    ),
+    (
+        "admin_audit.html",
+        include_str!("../../templates/admin_audit.html"),
+    ),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -5,6 +5,7 @@ mod access;
 mod env;
 mod housekeeping;
 mod reads;
+mod records;
 mod web;
 mod web_workflow;
 mod workflow;
@@ -67,4 +68,10 @@ cases!(
     workflow_access::only_independent_assigned_auditors_record_findings,
     web_workflow::findings_need_an_independent_auditor,
     web_workflow::review_minutes_are_signed_by_the_chair_and_locked,
+    records::records_pages_check_roles_and_csrf,
+    records::a_nonconformity_is_walked_from_raised_to_closed,
+    records::reports_are_issued_downloaded_and_verified,
+    records::admins_manage_users_tokens_and_see_the_log,
+    records::measure_page_shows_the_analysis_and_the_dashboard_what_changed,
+    records::an_automatic_check_waits_for_periods_after_the_actions,
 );

@@ -9,7 +9,7 @@ use clause9_store::accounts::Role;
 
 use crate::env::{Env, PASSWORD, Reply};
 
-fn cookie_of(reply: &Reply) -> String {
+pub fn cookie_of(reply: &Reply) -> String {
     reply
         .headers
         .get_all(header::SET_COOKIE)
@@ -62,7 +62,7 @@ pub async fn sign_in(env: &Env, user: &str) -> String {
     cookie_of(&ok)
 }
 
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "c9boundary7";
     let mut body = Vec::new();
     for (name, value) in fields {

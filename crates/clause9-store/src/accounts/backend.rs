@@ -14,6 +14,8 @@ pub(crate) const INSERT_USER: &str = "INSERT INTO users \
 pub(crate) const SELECT_USERS: &str = concat!("SELECT ", user_cols!(), " FROM users u");
 pub(crate) const SET_DISABLED: &str = "UPDATE users SET disabled = $2 WHERE username = $1 \
      RETURNING id, username, person, role, password_hash, disabled, created_at";
+pub(crate) const SET_ROLE: &str = "UPDATE users SET role = $2 WHERE username = $1 \
+     RETURNING id, username, person, role, password_hash, disabled, created_at";
 pub(crate) const END_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
 
 pub(crate) const SELECT_TOKENS: &str = "SELECT t.id, u.username, t.name, t.created_at, \
@@ -161,6 +163,39 @@ macro_rules! impl_accounts {
                     kind: if disabled { "user.disabled" } else { "user.enabled" }.into(),
                     subject: format!("user:{username}"),
                     details: serde_json::json!({}),
+                };
+                Self::append_audit(&mut tx, &self.redactor, &[entry]).await?;
+                tx.commit().await.map_err(db)?;
+                Ok(user)
+            }
+
+            async fn set_role(
+                &self,
+                username: &str,
+                role: crate::accounts::Role,
+                change: &crate::accounts::Change,
+            ) -> Result<crate::accounts::User, crate::error::StoreError> {
+                use crate::accounts::backend::SET_ROLE;
+                let db = |e| self.redactor.db(e);
+                let mut tx = self.pool.begin_with($begin).await.map_err(db)?;
+                let row: Option<crate::accounts::UserRow> = sqlx::query_as(SET_ROLE)
+                    .bind(username.to_string())
+                    .bind(role.as_str().to_string())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                let Some(row) = row else {
+                    return Err(crate::error::StoreError::Invalid(format!(
+                        "there is no user `{username}`; see `clause9 user list`"
+                    )));
+                };
+                let user = row.decode()?;
+                let entry = crate::audit::NewAuditEntry {
+                    at: change.at,
+                    actor: change.actor.clone(),
+                    kind: "user.role_changed".into(),
+                    subject: format!("user:{username}"),
+                    details: serde_json::json!({ "role": role.as_str() }),
                 };
                 Self::append_audit(&mut tx, &self.redactor, &[entry]).await?;
                 tx.commit().await.map_err(db)?;

@@ -10,6 +10,7 @@ mod jobs;
 mod opening;
 mod reads;
 mod reports;
+mod roles;
 mod workflow;
 
 /// For each case, a module with a `sqlite` and a `postgres` test.
@@ -76,4 +77,5 @@ contract!(
     reports::reports_round_trip_and_lookup,
     reports::reports_bad_input_is_refused,
     reports::reports_are_append_only_in_the_database,
+    roles::roles_change_at_once_and_are_logged,
 );
