@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Load benchmark of the real release server on loopback with wrk (Debian's
 # `wrk` package): throughput and p50/p99 latency of GET /api/v1/evaluations
-# and POST /api/v1/observations, on SQLite and on PostgreSQL.
+# and POST /api/v1/observations, on SQLite and on PostgreSQL, for two
+# programmes: the starter (`clause9 init`: 5 measures, 12 months of sample
+# values) and the demo organisation (`clause9 demo --no-serve`: 90 measures,
+# 24 months, audits, nonconformities, reviews).
 #
 #   bench/server/run.sh [SECONDS]      (default 10 s per run)
 #
@@ -10,6 +13,7 @@
 # database clause9_bench is dropped and created). Only loopback is used.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/lib/wrk.sh
 seconds=${1:-10}
 pg_host=${CLAUSE9_BENCH_PG_HOST:-127.0.0.1}
 command -v wrk >/dev/null || { echo "error: install wrk (apt-get install wrk)" >&2; exit 1; }
@@ -21,17 +25,24 @@ cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$wor
 trap cleanup EXIT
 
 run_backend() {
-  local name=$1 url=$2 port=$3
+  local name=$1 url=$2 port=$3 programme=$4
   local dir=$work/$name
   local db_args=()
   [ -n "$url" ] && db_args=(--database-url "$url")
-  "$bin" init "$dir" "${db_args[@]}" >/dev/null
-  echo "a benchmark password" | "$bin" user add "$dir" bench --person security_lead --role admin "${db_args[@]}" >/dev/null
+  local person=security_lead
+  if [ "$programme" = demo ]; then
+    "$bin" demo "$dir" --no-serve "${db_args[@]}" >/dev/null
+    person=isms_manager
+  else
+    "$bin" init "$dir" "${db_args[@]}" >/dev/null
+  fi
+  echo "a benchmark password" | "$bin" user add "$dir" bench --person "$person" --role admin "${db_args[@]}" >/dev/null
   local token
   token=$("$bin" token create "$dir" bench "${db_args[@]}" 2>/dev/null)
   local period
-  period=$("$bin" evaluate "$dir" --format json "${db_args[@]}" | sed -n 's/.*"period": *"\([^"]*\)".*/\1/p' | head -1)
-  CLAUSE9_LOG=warn "$bin" serve "$dir" --listen "127.0.0.1:$port" "${db_args[@]}" 2>"$work/$name.log" &
+  # the last complete month, as `clause9 evaluate` defaults to
+  period=$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)
+  CLAUSE9_LOG=warn "$bin" serve "$dir" --listen "127.0.0.1:$port" --no-scheduled-collection "${db_args[@]}" 2>"$work/$name.log" &
   server_pid=$!
   for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
@@ -49,21 +60,19 @@ run_backend() {
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 }
 
-summarise() {
-  awk '/Requests\/sec/ {print "   throughput: " $2 " requests/s"}
-       /^ +50%/ {print "   p50: " $2}
-       /^ +99%/ {print "   p99: " $2}
-       /requests in/ {print "   " $0}
-       /Non-2xx/ {print "   " $0}
-       /Socket errors/ {print "   " $0}'
-}
 
 echo "machine: $(nproc) cores, $(uname -sr)"
-run_backend sqlite "" 18181
-if psql -h "$pg_host" -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
-  psql -h "$pg_host" -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS clause9_bench' >/dev/null
-  psql -h "$pg_host" -U postgres -d postgres -qc 'CREATE DATABASE clause9_bench' >/dev/null
-  run_backend postgres "postgres://postgres@$pg_host:5432/clause9_bench" 18182
-else
-  echo "== postgres: skipped (no server at $pg_host:5432)"
-fi
+pg=
+if psql -h "$pg_host" -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then pg=1; fi
+port=18181
+for programme in starter demo; do
+  run_backend "sqlite-$programme" "" "$port" "$programme"; port=$((port + 1))
+  if [ -n "$pg" ]; then
+    db=clause9_bench_$programme
+    psql -h "$pg_host" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db" >/dev/null
+    psql -h "$pg_host" -U postgres -d postgres -qc "CREATE DATABASE $db" >/dev/null
+    run_backend "postgres-$programme" "postgres://postgres@$pg_host:5432/$db" "$port" "$programme"; port=$((port + 1))
+  else
+    echo "== postgres-$programme: skipped (no server at $pg_host:5432)"
+  fi
+done

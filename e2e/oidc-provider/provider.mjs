@@ -6,7 +6,8 @@
 // One confidential client (client_secret_basic, authorization code only,
 // PKCE required). Any login name signs in with any password (the
 // provider's development interactions); its claims are
-// preferred_username = the login, email = LOGIN@example.test (verified).
+// preferred_username = the login, email = LOGIN@example.test, verified
+// unless the login starts with "unverified".
 // Prints "listening on ISSUER" once it accepts requests.
 import Provider from 'oidc-provider';
 import { randomBytes } from 'node:crypto';
@@ -40,7 +41,7 @@ const provider = new Provider(issuer, {
       preferred_username: sub,
       name: sub,
       email: `${sub}@example.test`,
-      email_verified: true,
+      email_verified: !sub.startsWith('unverified'),
     }),
   }),
   cookies: { keys: [randomBytes(32).toString('hex')] },

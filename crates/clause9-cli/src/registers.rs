@@ -10,30 +10,10 @@ use clause9_core::{Programme, SourceFile};
 use crate::context::read_files;
 use crate::error::{CliError, CliResult};
 
-/// The `*.toml` files of DIR/registers, sorted (none when the folder is absent).
+/// The `*.toml` files of DIR/registers, sorted (none when the folder is
+/// absent), read as the server reads them.
 pub fn read_register_files(dir: &Path) -> CliResult<Vec<SourceFile>> {
-    let folder = dir.join("registers");
-    if !folder.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut paths: Vec<_> = std::fs::read_dir(&folder)
-        .map_err(|e| CliError::invalid(format!("{}: cannot list: {e}", folder.display())))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| CliError::invalid(format!("{}: cannot read: {e}", p.display())))?;
-            Ok(SourceFile {
-                path: p.display().to_string(),
-                text,
-            })
-        })
-        .collect()
+    clause9_server::programme::read_register_files(dir).map_err(CliError::invalid)
 }
 
 /// Loads the programme and its registers; problems of both are reported together.

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use clause9_core::Programme;
 use clause9_core::doc::Doc;
 use clause9_core::registers::Registers;
+use clause9_store::Store;
 use clause9_store::records::{Actor, RecordError};
-use clause9_store::{NewEvent, Store};
 use jiff::civil::Date;
 
 use crate::cli::StoreArgs;
@@ -109,18 +109,6 @@ impl From<RecordError> for CliError {
             other => CliError::Invalid(other.lines()),
         }
     }
-}
-
-/// A new event for `stream` after `seq - 1` events, recorded now.
-pub fn event(
-    stream: &str,
-    seq: usize,
-    name: &str,
-    payload: serde_json::Value,
-    by: &str,
-    why: &str,
-) -> NewEvent {
-    clause9_store::records::event(stream, seq, name, payload, by, why, jiff::Timestamp::now())
 }
 
 /// Who records a step, on which date, stored now.

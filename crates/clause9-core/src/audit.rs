@@ -26,10 +26,13 @@ pub struct ScopeItem {
 
 impl ScopeItem {
     /// Whether auditing `self` covers `item` of the universe: the same
-    /// requirement in the same area, or ISMS-wide (no area), which covers
-    /// the requirement in every area.
+    /// requirement, and either the same area, or one of the two ISMS-wide
+    /// (no area). An ISMS-wide scope item covers the requirement in every
+    /// area; auditing a requirement in one area, where its work is done,
+    /// covers its ISMS-wide item.
     pub fn covers(&self, item: &ScopeItem) -> bool {
-        self.requirement == item.requirement && (self.area.is_none() || self.area == item.area)
+        self.requirement == item.requirement
+            && (self.area.is_none() || item.area.is_none() || self.area == item.area)
     }
 
     pub fn label(&self) -> String {
@@ -171,25 +174,36 @@ pub fn universe_clauses() -> Vec<&'static str> {
         .collect()
 }
 
-/// The audit universe: every clause (4.1 … 10.2) and every applicable
-/// Annex A control, crossed with the programme's areas, so that each is
-/// audited where the work is done. A programme without areas is audited
-/// ISMS-wide (area `None`). Excluded controls are not in it.
+/// The audit universe: every clause (4.1 … 10.2) ISMS-wide, and every
+/// applicable Annex A control where its work is done: in each area with an
+/// active measure linked to the control, or ISMS-wide when no area's measure
+/// is. So patching measured in IT is audited in IT, and a control nobody
+/// measures is still audited once. Excluded controls are not in it.
 pub fn universe(programme: &crate::Programme, registers: &Registers) -> Vec<ScopeItem> {
-    let areas: Vec<Option<String>> = if programme.settings.areas.is_empty() {
-        vec![None]
-    } else {
-        programme.settings.areas.keys().cloned().map(Some).collect()
-    };
-    let requirements = universe_clauses()
+    let mut items: Vec<ScopeItem> = universe_clauses()
         .into_iter()
-        .chain(registers.applicable_controls());
-    let mut items = Vec::new();
-    for requirement in requirements {
-        for area in &areas {
+        .map(|c| ScopeItem {
+            requirement: c.into(),
+            area: None,
+        })
+        .collect();
+    for control in registers.applicable_controls() {
+        let areas: std::collections::BTreeSet<&String> = programme
+            .measures
+            .iter()
+            .filter(|m| m.is_active() && m.controls.iter().any(|c| c == control))
+            .filter_map(|m| m.area.as_ref())
+            .collect();
+        if areas.is_empty() {
             items.push(ScopeItem {
-                requirement: requirement.into(),
-                area: area.clone(),
+                requirement: control.into(),
+                area: None,
+            });
+        }
+        for area in areas {
+            items.push(ScopeItem {
+                requirement: control.into(),
+                area: Some(area.clone()),
             });
         }
     }

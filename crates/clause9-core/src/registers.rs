@@ -108,6 +108,9 @@ impl Auditor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditSettings {
     pub cycle_months: u32,
+    /// The first month of the first audit cycle (default: the programme's
+    /// first period); later cycles follow every `cycle_months`.
+    pub cycle_start: Option<crate::period::Period>,
     /// A risk whose score reaches this is high.
     pub high_risk: u8,
     pub grades: Vec<Grade>,
@@ -124,6 +127,25 @@ pub struct Grade {
     pub improvement: bool,
 }
 
+impl AuditSettings {
+    /// The first month of the audit cycle that holds `this_month`.
+    pub fn cycle_holding(
+        &self,
+        programme: &crate::Programme,
+        this_month: crate::period::Period,
+    ) -> crate::period::Period {
+        use crate::period::Frequency;
+        let first = self.cycle_start.unwrap_or_else(|| {
+            programme
+                .settings
+                .first_period
+                .enclosing(Frequency::Monthly)
+                .unwrap_or(programme.settings.first_period)
+        });
+        crate::audit::coverage::current_cycle(first, self.cycle_months, this_month)
+    }
+}
+
 impl Default for AuditSettings {
     fn default() -> Self {
         let grade = |id: &str, name: &str, nc: Option<&str>, improvement| Grade {
@@ -134,6 +156,7 @@ impl Default for AuditSettings {
         };
         AuditSettings {
             cycle_months: 36,
+            cycle_start: None,
             high_risk: 15,
             grades: vec![
                 grade("major", "major nonconformity", Some("major"), false),

@@ -74,13 +74,27 @@ fn a_complete_set_loads() {
         ("soa.toml", "[[control]]\nid = \"A.7.4\"\napplicable = false\njustification = \"no premises\"\n[[control]]\nid = \"A.8.8\"\napplicable = true\n"),
         ("auditors.toml", "[[auditor]]\nperson = \"jo\"\ncompetence = [\"all\"]\n"),
         ("reviews.toml", "format = 1\ninterval_months = 6\n"),
-        ("audit.toml", "[programme]\ncycle_months = 24\nhigh_risk = 12\n[[grade]]\nid = \"nc\"\nname = \"nonconformity\"\nnonconformity = \"major\"\n[[grade]]\nid = \"ok\"\nname = \"fine\"\n"),
+        ("audit.toml", "[programme]\ncycle_months = 24\ncycle_start = \"2025-03-14\"\nhigh_risk = 12\n[[grade]]\nid = \"nc\"\nname = \"nonconformity\"\nnonconformity = \"major\"\n[[grade]]\nid = \"ok\"\nname = \"fine\"\n"),
     ])
     .unwrap();
     assert_eq!(r.risks[0].score(), 15);
     assert_eq!(r.applicable_controls().len(), 92);
     assert!(!r.applicable_controls().contains(&"A.7.4"));
     assert_eq!(r.audit.cycle_months, 24);
+    assert_eq!(r.audit.cycle_start, Some("2025-03".parse().unwrap()));
+    // cycles of 24 months from March 2025
+    assert_eq!(
+        r.audit
+            .cycle_holding(&programme(), "2027-02".parse().unwrap())
+            .to_string(),
+        "2025-03"
+    );
+    assert_eq!(
+        r.audit
+            .cycle_holding(&programme(), "2027-03".parse().unwrap())
+            .to_string(),
+        "2027-03"
+    );
     assert_eq!(r.review_interval_months, 6);
     assert_eq!(r.audit.grades.len(), 2);
     assert_eq!(
@@ -99,6 +113,7 @@ fn every_problem_at_once_with_positions() {
         ("feedback.toml", "[[feedback]]\nid = \"F\"\nparty = \"nobody\"\ndate = \"2025-13-01\"\nsummary = \"s\"\n"),
         ("auditors.toml", "[[auditor]]\nperson = \"jo\"\ncompetence = [\"A.9\"]\n"),
         ("risk.toml", "x = 1\n"),
+        ("audit.toml", "[programme]\ncycle_start = \"2025-W10\"\n"),
     ])
     .unwrap_err();
     let expect = [
@@ -115,6 +130,7 @@ fn every_problem_at_once_with_positions() {
         "registers/feedback.toml:4:8: `date` in [[feedback]] #1: `2025-13-01` is not a date",
         "registers/auditors.toml:3:15: unknown competence `A.9`",
         "registers/risk.toml:1:1: unknown register file `risk.toml` (did you mean `risks.toml`?)",
+        "registers/audit.toml:2:15: `cycle_start` in [programme] must be a month such as \"2026-03\" (or a date in it), not `2025-W10`",
     ];
     for e in expect {
         assert!(

@@ -108,20 +108,53 @@ fn universe_covers_clauses_and_applicable_controls() {
     let mut regs = Registers::default();
     regs.exclusions.insert("A.7.4".into(), "no premises".into());
     let u = universe(&p, &regs);
-    let clauses = u
-        .iter()
-        .filter(|i| !i.requirement.starts_with("A."))
-        .count();
-    let controls = u.iter().filter(|i| i.requirement.starts_with("A.")).count();
-    // every clause and applicable control in each of the two areas
-    assert_eq!(clauses, 23 * 2, "4.1 … 10.2");
-    assert_eq!(controls, 92 * 2);
+    // every clause and every applicable control once, ISMS-wide: M-1 (A.5.15) has no area
+    assert_eq!(
+        u.iter()
+            .filter(|i| !i.requirement.starts_with("A."))
+            .count(),
+        23,
+        "4.1 … 10.2"
+    );
+    assert_eq!(
+        u.iter().filter(|i| i.requirement.starts_with("A.")).count(),
+        92
+    );
+    assert!(u.iter().all(|i| i.area.is_none()));
     assert!(!u.iter().any(|i| i.requirement == "A.7.4"));
-    for area in ["it", "hr"] {
-        assert!(u.contains(&item("10.2", Some(area))));
-        assert!(u.contains(&item("A.5.15", Some(area))));
-    }
-    assert!(!u.iter().any(|i| i.area.is_none()));
+
+    // a control is audited in each area whose measures are linked to it
+    let file = |path: &str, text: &str| SourceFile {
+        path: path.into(),
+        text: text.into(),
+    };
+    let in_area = |id: &str, area: &str| {
+        MEASURE
+            .replace("id = \"M-1\"", &format!("id = \"{id}\""))
+            .replace("controls = [", &format!("area = \"{area}\"\ncontrols = ["))
+    };
+    let p = clause9_core::load(
+        &file("clause9.toml", SETTINGS),
+        &[
+            file("measures/m1.toml", &in_area("M-1", "it")),
+            file("measures/m2.toml", &in_area("M-2", "hr")),
+        ],
+    )
+    .unwrap();
+    let u = universe(&p, &regs);
+    assert!(u.contains(&item("A.5.15", Some("it"))));
+    assert!(u.contains(&item("A.5.15", Some("hr"))));
+    assert!(!u.contains(&item("A.5.15", None)));
+    assert!(u.contains(&item("10.2", None)));
+    assert!(u.contains(&item("A.5.1", None)));
+    assert_eq!(u.len(), 23 + 92 + 1);
+
+    // ISMS-wide scope covers every area; an area's audit covers the ISMS-wide item
+    assert!(item("A.5.15", None).covers(&item("A.5.15", Some("it"))));
+    assert!(item("A.5.15", Some("it")).covers(&item("A.5.15", None)));
+    assert!(item("A.5.15", Some("it")).covers(&item("A.5.15", Some("it"))));
+    assert!(!item("A.5.15", Some("it")).covers(&item("A.5.15", Some("hr"))));
+    assert!(!item("A.5.16", None).covers(&item("A.5.15", None)));
 }
 
 fn opened() -> (ReviewEvent, jiff::civil::Date) {

@@ -180,7 +180,7 @@ pub fn workflow_notices(r: &WorkflowRecords, today: Date) -> Vec<Notice> {
 pub struct WorkflowNotices {
     pub store: Arc<dyn Store>,
     pub programme: Arc<Programme>,
-    pub registers: Registers,
+    pub registers: Arc<Registers>,
 }
 
 #[async_trait::async_trait]

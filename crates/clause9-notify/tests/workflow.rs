@@ -219,7 +219,7 @@ async fn workflow_notices_go_to_the_right_people_as_they_chose_once() {
     let source = WorkflowNotices {
         store: store.clone(),
         programme: programme.clone(),
-        registers,
+        registers: Arc::new(registers),
     };
     let notices = source.notices(today).await;
     let mut got: Vec<(NoticeKind, &str, &str)> = notices

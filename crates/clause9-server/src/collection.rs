@@ -184,11 +184,7 @@ pub fn spawn(state: &AppState) {
         return;
     }
     let state = state.clone();
-    let holder = format!(
-        "pid-{}-{}",
-        std::process::id(),
-        crate::secret::new_secret("h")
-    );
+    let holder = crate::jobs::holder();
     tokio::spawn(async move {
         let collector = Arc::new(ProgrammeCollector::new(state.clone()));
         let running: Arc<Mutex<HashSet<Period>>> = Arc::default();

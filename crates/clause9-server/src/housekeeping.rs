@@ -48,18 +48,13 @@ pub async fn run_once(state: &AppState, holder: &str) -> ApiResult<Option<Purged
     }))
 }
 
-/// Runs the job every hour.
+/// Runs the job at start and then every hour.
 pub fn spawn(state: &AppState) {
     let state = state.clone();
-    let holder = format!(
-        "pid-{}-{}",
-        std::process::id(),
-        crate::secret::new_secret("h")
-    );
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(60 * 60));
-        loop {
-            every.tick().await;
+    let holder = crate::jobs::holder();
+    crate::jobs::repeat(Duration::from_secs(60 * 60), move || {
+        let (state, holder) = (state.clone(), holder.clone());
+        async move {
             match run_once(&state, &holder).await {
                 Ok(Some(p)) => tracing::info!(
                     "housekeeping: {} expired sessions and {} old failed sign-ins deleted",

@@ -5,7 +5,9 @@
 //! processes on one database: under the lease `collect:<period>`, retrying
 //! with back-off, and settling the job (`done` or `gave-up`) so that no
 //! process runs it again. `crate::collection` implements [`Collector`] with
-//! the collection engine and schedules the runs.
+//! the collection engine and schedules the runs. [`repeat`] runs the
+//! periodic jobs (notifications, effectiveness checks, housekeeping), each
+//! under its lease, as [`holder`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -180,4 +182,30 @@ async fn settle(
         );
     }
     Ok(())
+}
+
+/// This process's name as a lease holder: its pid and a random part.
+pub fn holder() -> String {
+    format!(
+        "pid-{}-{}",
+        std::process::id(),
+        crate::secret::new_secret("h")
+    )
+}
+
+/// Runs `run` in the background at start and then every `period` (a run
+/// that overruns delays the next one rather than piling up).
+pub fn repeat<F, Fut>(period: Duration, mut run: F)
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(period);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            run().await;
+        }
+    });
 }

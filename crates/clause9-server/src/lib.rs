@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod calendar;
 pub mod collection;
+pub mod corrective;
 pub mod error;
 pub mod headers;
 pub mod housekeeping;

@@ -1,10 +1,12 @@
-//! The programme the server serves: read from DIR, reloaded when its files
-//! change. A broken edit keeps the last good programme and its errors are
-//! kept for the API and the log.
+//! The programme the server serves, with its registers: read from DIR,
+//! reloaded when any of their files change. The two are one unit: a broken
+//! edit of either keeps the last good programme and registers, and its
+//! errors are kept for the API and the log.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+use clause9_core::registers::Registers;
 use clause9_core::{Programme, SourceFile};
 use sha2::{Digest, Sha256};
 use tokio::sync::watch;
@@ -46,34 +48,77 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// The `*.toml` files of DIR/registers, sorted (none when the folder is absent).
+pub fn read_register_files(dir: &Path) -> Result<Vec<SourceFile>, String> {
+    let folder = dir.join("registers");
+    if !folder.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths: Vec<_> = std::fs::read_dir(&folder)
+        .map_err(|e| format!("{}: cannot list: {e}", folder.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map(|text| SourceFile {
+                    path: p.display().to_string(),
+                    text,
+                })
+                .map_err(|e| format!("{}: cannot read: {e}", p.display()))
+        })
+        .collect()
+}
+
 /// The outcome of reading the files once.
 pub enum Reading {
     Good {
         programme: Box<Programme>,
+        registers: Box<Registers>,
         digest: String,
     },
     Broken(Vec<String>),
 }
 
-/// Reads and validates DIR; `digest` is a SHA-256 over every file's path and text.
+/// Reads and validates DIR (programme, then its registers, which refer to
+/// it); `digest` is a SHA-256 over every file's path and text.
 pub fn read_programme(dir: &Path) -> Reading {
     let (settings, measures) = match read_files(dir) {
         Ok(files) => files,
         Err(e) => return Reading::Broken(vec![e]),
     };
+    let register_files = match read_register_files(dir) {
+        Ok(files) => files,
+        Err(e) => return Reading::Broken(vec![e]),
+    };
     let mut hasher = Sha256::new();
-    for f in std::iter::once(&settings).chain(&measures) {
+    for f in std::iter::once(&settings)
+        .chain(&measures)
+        .chain(&register_files)
+    {
         hasher.update((f.path.len() as u64).to_be_bytes());
         hasher.update(f.path.as_bytes());
         hasher.update((f.text.len() as u64).to_be_bytes());
         hasher.update(f.text.as_bytes());
     }
-    match clause9_core::load(&settings, &measures) {
-        Ok(programme) => Reading::Good {
+    let broken = |ds: Vec<clause9_core::Diagnostic>| {
+        Reading::Broken(ds.iter().map(|d| d.to_string()).collect())
+    };
+    let programme = match clause9_core::load(&settings, &measures) {
+        Ok(programme) => programme,
+        Err(diagnostics) => return broken(diagnostics),
+    };
+    match clause9_core::load::registers::load_registers(&register_files, &programme) {
+        Ok(registers) => Reading::Good {
             programme: Box::new(programme),
+            registers: Box::new(registers),
             digest: hex::encode(hasher.finalize()),
         },
-        Err(diagnostics) => Reading::Broken(diagnostics.iter().map(|d| d.to_string()).collect()),
+        Err(diagnostics) => broken(diagnostics),
     }
 }
 
@@ -82,6 +127,8 @@ pub fn read_programme(dir: &Path) -> Reading {
 pub struct Loaded {
     /// The last programme that loaded without errors.
     pub programme: Option<Arc<Programme>>,
+    /// Its registers (read with it).
+    pub registers: Option<Arc<Registers>>,
     pub digest: Option<String>,
     /// The errors of the latest reading, if it failed.
     pub errors: Vec<String>,
@@ -124,13 +171,18 @@ impl ProgrammeCell {
     /// one only records its errors.
     pub fn reload(&self) -> Reloaded {
         match read_programme(&self.dir) {
-            Reading::Good { programme, digest } => {
+            Reading::Good {
+                programme,
+                registers,
+                digest,
+            } => {
                 let mut loaded = self.loaded.write().unwrap_or_else(|p| p.into_inner());
                 loaded.errors.clear();
                 if loaded.digest.as_deref() == Some(digest.as_str()) {
                     Reloaded::Unchanged
                 } else {
                     loaded.programme = Some(Arc::from(programme));
+                    loaded.registers = Some(Arc::from(registers));
                     loaded.digest = Some(digest.clone());
                     Reloaded::Changed(digest)
                 }
@@ -158,6 +210,12 @@ impl ProgrammeCell {
 
     pub fn current(&self) -> Option<Arc<Programme>> {
         self.snapshot().programme
+    }
+
+    /// The programme with the registers read with it.
+    pub fn current_with_registers(&self) -> Option<(Arc<Programme>, Arc<Registers>)> {
+        let loaded = self.snapshot();
+        loaded.programme.zip(loaded.registers)
     }
 
     /// Counts readings: changes each time the files were read again and the

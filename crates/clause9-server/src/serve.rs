@@ -72,6 +72,7 @@ pub async fn start(options: ServeOptions, signals: bool) -> anyhow::Result<Runni
     report_reading(&state, initial(&programme)).await;
     spawn_notifier(&state);
     crate::housekeeping::spawn(&state);
+    crate::corrective::spawn(&state);
     crate::collection::spawn(&state);
     let watcher = watch(&state)
         .map_err(|e| tracing::warn!("not watching the programme files: {e}"))
@@ -147,7 +148,7 @@ async fn report_reading(state: &AppState, reading: Reloaded) {
         Reloaded::Unchanged => {}
         Reloaded::Broken(errors) => {
             tracing::error!(
-                "the programme files have {} problem(s); still serving the last good programme",
+                "the programme or register files have {} problem(s); still serving the last good programme and registers",
                 errors.len()
             );
             for e in errors {
@@ -173,8 +174,10 @@ fn watch(state: &AppState) -> notify::Result<notify::RecommendedWatcher> {
     })?;
     let dir = state.programme.dir();
     watcher.watch(&dir.join("clause9.toml"), RecursiveMode::NonRecursive)?;
-    if dir.join("measures").is_dir() {
-        watcher.watch(&dir.join("measures"), RecursiveMode::Recursive)?;
+    for folder in ["measures", "registers"] {
+        if dir.join(folder).is_dir() {
+            watcher.watch(&dir.join(folder), RecursiveMode::Recursive)?;
+        }
     }
     let state = state.clone();
     tokio::spawn(async move {
@@ -196,16 +199,11 @@ fn watch(state: &AppState) -> notify::Result<notify::RecommendedWatcher> {
 /// Runs the notification job every 15 minutes (the lease makes one process do it).
 fn spawn_notifier(state: &AppState) {
     let state = state.clone();
-    let holder = format!(
-        "pid-{}-{}",
-        std::process::id(),
-        crate::secret::new_secret("h")
-    );
-    tokio::spawn(async move {
-        let channels = crate::notifier::channels_from_env();
-        let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
-        loop {
-            every.tick().await;
+    let holder = crate::jobs::holder();
+    let channels = Arc::new(crate::notifier::channels_from_env());
+    crate::jobs::repeat(Duration::from_secs(15 * 60), move || {
+        let (state, holder, channels) = (state.clone(), holder.clone(), channels.clone());
+        async move {
             match crate::notifier::run_once(&state, &channels, &holder).await {
                 Ok(Some(report)) => tracing::info!(
                     "notifications: {} emailed, {} posted, {} skipped, {} failed",

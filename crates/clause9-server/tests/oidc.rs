@@ -4,7 +4,9 @@
 //! browser: it follows the redirects and submits the provider's login and
 //! consent forms. Proves: a known user is signed in with a database
 //! session; a tampered state, a wrong PKCE verifier and a wrong nonce are
-//! refused; an unknown identity is refused with a clear page. Runs on
+//! refused; an unknown identity and a disabled account are refused with a
+//! clear page; in `email` mode the verified email names the account and an
+//! unverified one is refused. Runs on
 //! SQLite, and on PostgreSQL when `CLAUSE9_TEST_POSTGRES_URL` is set.
 //!
 //! Needs `npm ci` in `e2e/oidc-provider` (scripts/test runs it and sets
@@ -134,7 +136,10 @@ macro_rules! both {
     )*};
 }
 
-both!(sign_in_through_a_real_provider);
+both!(
+    sign_in_through_a_real_provider,
+    email_claim_and_disabled_accounts
+);
 
 /// A browser: its own cookies, redirects followed by hand.
 struct Browser {
@@ -249,6 +254,16 @@ fn attribute(html: &str, prefix: &str) -> Option<String> {
 }
 
 async fn server(env: &Env, port: u16, issuer: &str, secret: &str) -> Running {
+    server_with(env, port, issuer, secret, UsernameClaim::PreferredUsername).await
+}
+
+async fn server_with(
+    env: &Env,
+    port: u16,
+    issuer: &str,
+    secret: &str,
+    username_claim: UsernameClaim,
+) -> Running {
     start(
         ServeOptions {
             dir: env.dir.path().to_path_buf(),
@@ -262,7 +277,7 @@ async fn server(env: &Env, port: u16, issuer: &str, secret: &str) -> Running {
                     client_secret: Some(secret.into()),
                     provider_name: "Test Identity".into(),
                     redirect_url: format!("http://127.0.0.1:{port}/oidc/callback"),
-                    username_claim: UsernameClaim::PreferredUsername,
+                    username_claim,
                 }),
                 ..Settings::default()
             },
@@ -367,6 +382,82 @@ async fn sign_in_through_a_real_provider(env: &Env) {
     );
     let (status, _) = browser.get(&format!("{base}/api/v1/session")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    running.stop().await.unwrap();
+    drop(provider);
+}
+
+/// Signs in at the provider as `login` in a fresh browser: the callback's
+/// status and page, and the session it started, if any.
+async fn sign_in_as(base: &str, login: &str) -> (StatusCode, String, Option<serde_json::Value>) {
+    let browser = Browser::new();
+    let callback = browser.through_provider(base, login).await;
+    let (status, page) = browser.get(&callback).await;
+    let (session, me) = browser.get(&format!("{base}/api/v1/session")).await;
+    let me = (session == StatusCode::OK).then(|| serde_json::from_str(&me).unwrap());
+    (status, page, me)
+}
+
+/// The `email` claim mode, and accounts that exist but may not sign in.
+async fn email_claim_and_disabled_accounts(env: &Env) {
+    env.user("carol@example.test", "security_lead", Role::Owner)
+        .await;
+    env.user("dave@example.test", "it_lead", Role::Viewer).await;
+    env.user("unverified-erin@example.test", "it_lead", Role::Viewer)
+        .await;
+    // a username equal to the login is not enough in email mode
+    env.user("frank", "it_lead", Role::Viewer).await;
+    env.state
+        .store
+        .accounts()
+        .set_disabled(
+            "dave@example.test",
+            true,
+            &clause9_store::accounts::Change {
+                actor: "test".into(),
+                at: env::NOW.parse().unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    let secret = clause9_server::secret::new_secret("oidc");
+    let port = free_port();
+    let provider = provider(
+        free_port(),
+        &secret,
+        &format!("http://127.0.0.1:{port}/oidc/callback"),
+    );
+    let running = server_with(env, port, &provider.issuer, &secret, UsernameClaim::Email).await;
+    let base = format!("http://{}", running.addr);
+    // The verified email names the account.
+    let (status, page, me) = sign_in_as(&base, "carol").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let me = me.expect("a session");
+    assert_eq!(me["username"], "carol@example.test");
+    assert_eq!(me["role"], "owner");
+
+    // Refused, each with a clear page and no session: a disabled account, an
+    // email the provider has not verified, and (in email mode) a login name
+    // that is a username but not the email.
+    for (login, says) in [
+        (
+            "dave",
+            "the clause9 account `dave@example.test` is disabled",
+        ),
+        (
+            "unverified-erin",
+            "has not verified the email address `unverified-erin@example.test`",
+        ),
+        (
+            "frank",
+            "as `frank@example.test`, but no clause9 account has that username (email)",
+        ),
+    ] {
+        let (status, page, me) = sign_in_as(&base, login).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{login}: {page}");
+        assert!(page.contains(says), "{login}: {page}");
+        assert!(me.is_none(), "{login} got a session");
+    }
 
     running.stop().await.unwrap();
     drop(provider);

@@ -150,6 +150,10 @@ async fn sign_in_record_and_sign_out_over_tcp(env: &Env) {
 
 async fn edits_are_picked_up_and_broken_ones_refused(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
+    let registers = env.dir.path().join("registers");
+    std::fs::create_dir_all(&registers).unwrap();
+    let reviews = registers.join("reviews.toml");
+    std::fs::write(&reviews, "format = 1\ninterval_months = 6\n").unwrap();
     let running = server(env).await;
     let base = format!("http://{}", running.addr);
     let http = client();
@@ -217,6 +221,29 @@ async fn edits_are_picked_up_and_broken_ones_refused(env: &Env) {
         log.iter().filter(|e| e.kind == "programme.loaded").count(),
         2
     );
+
+    // The registers are read and watched with the programme: a broken
+    // register keeps the last good pair, and a good edit is picked up.
+    let interval = || {
+        running
+            .state
+            .programme
+            .current_with_registers()
+            .unwrap()
+            .1
+            .review_interval_months
+    };
+    assert_eq!(interval(), 6);
+    std::fs::write(&reviews, "format = 1\ninterval_months = \"often\"\n").unwrap();
+    wait_for_reading(&mut readings).await;
+    let broken = status().await;
+    let errors = broken["errors"].to_string();
+    assert!(errors.contains("reviews.toml"), "{broken}");
+    assert_eq!(interval(), 6, "the last good registers stay");
+    std::fs::write(&reviews, "format = 1\ninterval_months = 3\n").unwrap();
+    wait_for_reading(&mut readings).await;
+    assert_eq!(status().await["errors"], json!([]));
+    assert_eq!(interval(), 3);
     running.stop().await.unwrap();
 }
 

@@ -8,6 +8,7 @@ pub mod audit_programme;
 pub mod audits;
 pub mod evaluate;
 pub mod nonconformities;
+pub mod red;
 pub mod reviews;
 
 use std::collections::BTreeMap;

@@ -2,7 +2,8 @@
 //! review records, written by running the real `clause9 audit`, `nc` and
 //! `review` commands (parsed from their command lines, so every refusal and
 //! every audit-log entry is the one a user would get): one audit cycle with
-//! findings of every grade, nonconformities in every lifecycle state with
+//! findings of every grade and the routine audits the programme asked for
+//! so far, nonconformities in every lifecycle state with
 //! SMART actions, two signed reviews and one in preparation. Every date is
 //! relative to the day the demo runs.
 
@@ -13,6 +14,7 @@ use jiff::civil::Date;
 mod audits;
 mod nonconformities;
 mod reviews;
+mod routine;
 
 use crate::cli::{Cli, Command, StoreArgs};
 use crate::error::{CliError, CliResult};
@@ -82,5 +84,7 @@ pub async fn write(dir: &std::path::Path, today: Date, store: &StoreArgs) -> Cli
     audits::write(&mut s).await?;
     nonconformities::write(&mut s).await?;
     reviews::write(&mut s).await?;
+    // last: the programme's plan depends on the nonconformities raised before the cycle
+    routine::write(&mut s).await?;
     Ok(s.ran)
 }

@@ -94,41 +94,30 @@ pub async fn run(
 pub async fn coverage(dir: &Path, since: Option<&str>, list: &ListArgs) -> CliResult {
     let ctx = open(dir, &list.store).await?;
     let day = as_of(&ctx.programme, list.today.as_deref())?;
+    let months = ctx.registers.audit.cycle_months;
+    let this_month = Period::containing(Frequency::Monthly, day);
+    // by default the cycle that holds today; cycles follow one another from
+    // `cycle_start` (default: the programme's first month)
     let start = match since {
         Some(s) => month(s)?,
         None => ctx
-            .programme
-            .settings
-            .first_period
-            .enclosing(Frequency::Monthly)
-            .unwrap_or(ctx.programme.settings.first_period),
+            .registers
+            .audit
+            .cycle_holding(&ctx.programme, this_month),
     };
-    let months = ctx.registers.audit.cycle_months;
     // the programme as `audit plan --start` made it: signals as of its start
     let slots = programme_slots(&ctx, start, months, day.min(start.first_day())).await?;
     let audits = super::audit::load_all(ctx.store.as_ref()).await?;
-    let this_month = Period::containing(Frequency::Monthly, day);
-    let mut rows = Vec::new();
-    for item in universe(&ctx.programme, &ctx.registers) {
-        let audited: Vec<String> = audits
-            .iter()
-            .filter(|a| a.completed.is_some() && a.plan.start >= start.first_day())
-            .filter(|a| a.plan.scope.iter().any(|s| s.covers(&item)))
-            .map(|a| a.id.clone())
-            .collect();
-        let planned = slots
-            .iter()
-            .find(|s| s.items.iter().any(|i| i.item == item))
-            .map(|s| s.month);
-        let state = if !audited.is_empty() {
-            "audited"
-        } else if planned.is_some_and(|p| p < this_month) {
-            "overdue"
-        } else {
-            "not yet due"
-        };
-        rows.push((item, state, audited, planned));
-    }
+    let rows: Vec<_> = clause9_core::audit::coverage::coverage(
+        &universe(&ctx.programme, &ctx.registers),
+        &slots,
+        &audits,
+        start,
+        this_month,
+    )
+    .into_iter()
+    .map(|c| (c.item, c.state, c.audits, c.planned))
+    .collect();
     if list.format == Format::Json {
         let v: Vec<_> = rows
             .iter()

@@ -16,8 +16,6 @@ use crate::context::split_dir;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-pub const PREFIX: &str = records::PREFIX;
-
 /// Every nonconformity, rebuilt from its events, by id.
 pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Nonconformity>> {
     Ok(records::load_all(store).await?)
@@ -33,20 +31,6 @@ async fn transition(ctx: &Ctx, id: &str, t: Transition) -> CliResult<Nonconformi
             }
             other => other.into(),
         })
-}
-
-/// The events to raise a new nonconformity (and its id), checked.
-pub fn raise_events(
-    used: &[Nonconformity],
-    t: &Transition,
-    once_key: Option<String>,
-) -> CliResult<(String, clause9_store::NewEvent)> {
-    Ok(records::raise_event(
-        used,
-        t,
-        once_key,
-        jiff::Timestamp::now(),
-    )?)
 }
 
 pub async fn run(command: NcCommand) -> CliResult {
@@ -252,31 +236,21 @@ async fn step_on(
 /// reported and left for a later run.
 async fn verify_due(dir: &std::path::Path, step: &Step) -> CliResult {
     let ctx = open(dir, &step.store).await?;
-    let day = on(&ctx.programme, step)?;
-    let due: Vec<String> = load_all(ctx.store.as_ref())
-        .await?
-        .into_iter()
-        .filter(|n| n.state == clause9_core::nonconformity::State::Implemented)
-        .filter(|n| {
-            n.check
-                .as_ref()
-                .is_some_and(|c| c.on <= day && matches!(c.method, CheckMethod::Measure { .. }))
-        })
-        .map(|n| n.id)
-        .collect();
-    if due.is_empty() {
-        say(format!("no automatic check is due on {day}"));
+    let actor = actor(&ctx.programme, step)?;
+    let outcomes = records::verify_due(
+        &ctx.programme,
+        ctx.store.as_ref(),
+        &actor,
+        step.why.as_deref(),
+    )
+    .await?;
+    if outcomes.is_empty() {
+        say(format!("no automatic check is due on {}", actor.on));
     }
-    for id in due {
-        let args = [dir.display().to_string(), id.clone()];
-        match verify(&args, false, false, String::new(), step).await {
-            Ok(()) => {}
-            Err(CliError::Invalid(lines)) => {
-                for l in lines {
-                    say(format!("{id}: not decided: {l}"));
-                }
-            }
-            Err(e) => return Err(e),
+    for (id, outcome) in outcomes {
+        match outcome {
+            records::DueCheck::Decided(nc) => say_verified(&id, &nc),
+            records::DueCheck::Undecided(why) => say(format!("{id}: not decided: {why}")),
         }
     }
     Ok(())
@@ -303,6 +277,12 @@ async fn verify(
         step.why.as_deref(),
     )
     .await?;
+    say_verified(id, &nc);
+    Ok(())
+}
+
+/// "NC-0003: verified effective; now closed — next: …"
+fn say_verified(id: &str, nc: &Nonconformity) {
     let effective = nc.state != clause9_core::nonconformity::State::Reopened;
     say(format!(
         "{id}: {}; now {} — next: {}",
@@ -314,7 +294,6 @@ async fn verify(
         nc.state.as_str(),
         next_step(nc.state)
     ));
-    Ok(())
 }
 
 fn print_list(ncs: &[Nonconformity], today: Date, format: Format) -> CliResult {

@@ -25,6 +25,23 @@ pub struct Covered {
     pub planned: Option<Period>,
 }
 
+/// The first month of the audit cycle that holds `this_month`: cycles of
+/// `months` months follow one another from `first`, the first cycle's start
+/// (`first` itself while `this_month` is before the end of the first cycle).
+pub fn current_cycle(first: Period, months: u32, this_month: Period) -> Period {
+    let mut start = first;
+    loop {
+        let mut next = start;
+        for _ in 0..months.max(1) {
+            next = next.next();
+        }
+        if next > this_month {
+            return start;
+        }
+        start = next;
+    }
+}
+
 /// Coverage of `universe` by `audits` in the cycle that starts with the
 /// month `start`, as of the month `this_month`, against the programme `slots`.
 pub fn coverage(
@@ -40,7 +57,7 @@ pub fn coverage(
             let audited: Vec<String> = audits
                 .iter()
                 .filter(|a| a.completed.is_some() && a.plan.start >= start.first_day())
-                .filter(|a| a.plan.scope.contains(item))
+                .filter(|a| a.plan.scope.iter().any(|s| s.covers(item)))
                 .map(|a| a.id.clone())
                 .collect();
             let planned = slots
@@ -146,5 +163,25 @@ impl Audit {
             None if self.plan.end < today => "overdue",
             None => "open",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month(s: &str) -> Period {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn cycles_follow_one_another() {
+        let first = month("2024-01");
+        assert_eq!(current_cycle(first, 36, month("2023-06")), first);
+        assert_eq!(current_cycle(first, 36, month("2024-01")), first);
+        assert_eq!(current_cycle(first, 36, month("2026-12")), first);
+        assert_eq!(current_cycle(first, 36, month("2027-01")), month("2027-01"));
+        assert_eq!(current_cycle(first, 12, month("2026-11")), month("2026-01"));
+        assert_eq!(current_cycle(first, 1, month("2026-11")), month("2026-11"));
     }
 }

@@ -466,6 +466,19 @@ fn is_theme(s: &str) -> bool {
     matches!(s, "A.5" | "A.6" | "A.7" | "A.8")
 }
 
+/// "2026-03", or a date such as "2026-03-14" (its month).
+fn cycle_month(text: &str) -> Option<crate::period::Period> {
+    use crate::period::{Frequency, Period};
+    if let Ok(day) = text.parse::<jiff::civil::Date>()
+        && text.len() == 10
+    {
+        return Some(Period::containing(Frequency::Monthly, day));
+    }
+    text.parse::<Period>()
+        .ok()
+        .filter(|p| p.frequency() == Frequency::Monthly)
+}
+
 fn read_audit(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> AuditSettings {
     let mut settings = AuditSettings::default();
     let mut root = TableReader::new(sink.position.path.to_string(), doc);
@@ -489,7 +502,19 @@ fn read_audit(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> AuditSettings {
                 );
             }
         }
-        r.finish(sink, &["cycle_months", "high_risk"]);
+        if let Some(c) = r.string(sink, "cycle_start") {
+            settings.cycle_start = cycle_month(&c.value);
+            if settings.cycle_start.is_none() {
+                sink.error(
+                    c.span,
+                    format!(
+                        "`cycle_start` in [programme] must be a month such as \"2026-03\" (or a date in it), not `{}`",
+                        c.value
+                    ),
+                );
+            }
+        }
+        r.finish(sink, &["cycle_months", "cycle_start", "high_risk"]);
     }
     let tables = root.tables(sink, "grade");
     root.finish(sink, &["format", "programme", "grade"]);

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use clause9_core::Programme;
-use clause9_core::SourceFile;
 use clause9_core::registers::Registers;
 use clause9_store::StoredEvent;
 use clause9_store::records::{Actor, RecordError};
@@ -130,38 +129,16 @@ fn field_of(missing: &str) -> String {
     format!("{field}: {} is required", plain(missing))
 }
 
-/// The programme and its registers (`DIR/registers/*.toml`), read for this request.
-pub fn programme_and_registers(state: &AppState) -> Result<(Arc<Programme>, Registers), ApiError> {
-    let programme = programme_or_503(state)?;
-    let folder = state.programme.dir().join("registers");
-    let mut files = Vec::new();
-    if folder.is_dir() {
-        let unreadable = |e: std::io::Error| {
-            ApiError::internal(format!("cannot read {}: {e}", folder.display()))
-        };
-        let mut paths: Vec<_> = std::fs::read_dir(&folder)
-            .map_err(unreadable)?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        paths.sort();
-        for p in paths {
-            let text = std::fs::read_to_string(&p).map_err(unreadable)?;
-            files.push(SourceFile {
-                path: p.display().to_string(),
-                text,
-            });
-        }
-    }
-    let registers =
-        clause9_core::load::registers::load_registers(&files, &programme).map_err(|ds| {
-            ApiError {
-                details: ds.iter().map(|d| d.to_string()).collect(),
-                ..ApiError::unavailable("the registers have errors; fix them (`clause9 validate`)")
-            }
-        })?;
-    Ok((programme, registers))
+/// The programme and its registers (`DIR/registers/*.toml`), as last read
+/// together (a broken edit of either keeps the last good pair).
+pub fn programme_and_registers(
+    state: &AppState,
+) -> Result<(Arc<Programme>, Arc<Registers>), ApiError> {
+    programme_or_503(state)?;
+    state
+        .programme
+        .current_with_registers()
+        .ok_or_else(|| ApiError::unavailable("no programme is loaded"))
 }
 
 /// Today in the programme's timezone, by the server's clock.

@@ -56,15 +56,12 @@ fn audit_row(programme: &Programme, a: &Audit, today: Date) -> Value {
 /// `GET /audits`.
 pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
     let programme = programme_or_503(&state)?;
-    let registers = records::registers(&state, &programme)?;
+    let registers = records::registers(&state)?;
     let today = today(&state, &programme);
     let audits = records::audits(&state).await?;
-    let start = programme
-        .settings
-        .first_period
-        .enclosing(Frequency::Monthly)
-        .unwrap_or(programme.settings.first_period);
     let months = registers.audit.cycle_months;
+    let this_month = Period::containing(Frequency::Monthly, today);
+    let start = registers.audit.cycle_holding(&programme, this_month);
     // the programme as `clause9 audit plan --start` made it: signals as of its start
     let as_of = today.min(start.first_day());
     let latest = Period::containing(Frequency::Monthly, as_of).prev();
@@ -77,7 +74,6 @@ pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
     let items = universe(&programme, &registers);
     let sig = signals(&programme, &registers, &ncs, &evals[1], &evals[0], latest);
     let slots = plan(&items, &sig, start, months);
-    let this_month = Period::containing(Frequency::Monthly, today);
     let covered = coverage(
         &items,
         &slots,
@@ -265,7 +261,7 @@ pub async fn page(
     Query(q): Query<Saved>,
 ) -> PageResult<Response> {
     let programme = programme_or_503(&state)?;
-    let registers = records::registers(&state, &programme)?;
+    let registers = records::registers(&state)?;
     let (audit, _) = find(&state, &id).await?;
     let today = today(&state, &programme);
     // "saved=F6": say what was recorded, from the record itself
@@ -303,7 +299,7 @@ pub async fn record_finding(
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
     let programme = programme_or_503(&state)?;
-    let registers = records::registers(&state, &programme)?;
+    let registers = records::registers(&state)?;
     let (audit, n) = find(&state, &id).await?;
     let today = today(&state, &programme);
     let again = |problems: Vec<String>, status: StatusCode| {
@@ -397,7 +393,7 @@ pub async fn report(
     Query(q): Query<ReportQuery>,
 ) -> PageResult<Response> {
     let programme = programme_or_503(&state)?;
-    let registers = records::registers(&state, &programme)?;
+    let registers = records::registers(&state)?;
     let (audit, _) = find(&state, &id).await?;
     let doc = report_doc(&programme, &registers, &audit);
     let (body, mime, ext) = match q.format.as_deref().unwrap_or("md") {

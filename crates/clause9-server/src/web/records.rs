@@ -1,16 +1,15 @@
-//! What the audit and review pages read and write: the registers (read from
-//! the programme folder on each request, so an edit shows at once and a
-//! broken file is named), audits and management reviews rebuilt from their
+//! What the audit and review pages read and write: the registers (read with
+//! the programme and reloaded with it when a file changes), audits and management reviews rebuilt from their
 //! event streams exactly as the CLI rebuilds them, and appending events.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::http::StatusCode;
 use clause9_core::audit::{Audit, AuditEvent};
 use clause9_core::registers::Registers;
 use clause9_core::review::{Review, ReviewEvent};
 use clause9_core::workflow::decode;
-use clause9_core::{Programme, SourceFile};
 use clause9_store::{Appended, NewEvent, StoredEvent};
 use serde::de::DeserializeOwned;
 
@@ -22,42 +21,17 @@ pub const AUDITS: &str = "audit/";
 pub const REVIEWS: &str = "review/";
 pub const NCS: &str = "nc/";
 
-/// The registers of the served programme; a problem in them is a page error
-/// naming each file, line and column.
-pub fn registers(state: &AppState, programme: &Programme) -> Result<Registers, PageError> {
-    let folder = state.programme.dir().join("registers");
-    let mut files = Vec::new();
-    if folder.is_dir() {
-        let unreadable = |e: std::io::Error| PageError {
+/// The registers of the served programme, read with it when its files last
+/// changed; while they cannot be read, the page says where to look.
+pub fn registers(state: &AppState) -> Result<Arc<Registers>, PageError> {
+    state
+        .programme
+        .current_with_registers()
+        .map(|(_, registers)| registers)
+        .ok_or_else(|| PageError {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            message: format!("{}: cannot be read: {e}", folder.display()),
-        };
-        let mut paths: Vec<_> = std::fs::read_dir(&folder)
-            .map_err(unreadable)?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        paths.sort();
-        for p in paths {
-            let text = std::fs::read_to_string(&p).map_err(unreadable)?;
-            files.push(SourceFile {
-                path: p.display().to_string(),
-                text,
-            });
-        }
-    }
-    clause9_core::load::registers::load_registers(&files, programme).map_err(|problems| PageError {
-        status: StatusCode::SERVICE_UNAVAILABLE,
-        message: format!(
-            "the registers have problems; fix them and reload: {}",
-            problems
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-    })
+            message: "no programme and registers are loaded; their problems are in the server log and at /api/v1/programme".into(),
+        })
 }
 
 /// Events of the streams under `prefix`, by record id.

@@ -75,7 +75,7 @@ fn row(programme: &Programme, r: &Review, today: Date) -> Value {
 /// `GET /reviews`.
 pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
     let programme = programme_or_503(&state)?;
-    let registers = records::registers(&state, &programme)?;
+    let registers = records::registers(&state)?;
     let today = today(&state, &programme);
     let reviews = records::reviews(&state).await?;
     let plain: Vec<Review> = reviews.iter().map(|(r, _)| r.clone()).collect();
@@ -141,7 +141,7 @@ async fn input_pack(
     review: &Review,
     all: &[Review],
 ) -> Result<Doc, PageError> {
-    let registers = records::registers(state, programme)?;
+    let registers = records::registers(state)?;
     let since = Review::last_signed_before(all, review.date);
     let months = evaluation_months(programme.settings.first_period, since, review.date);
     let evals = evaluations(state, programme, &months).await?;

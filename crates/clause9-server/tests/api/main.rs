@@ -2,6 +2,7 @@
 //! SQLite, and on PostgreSQL when `CLAUSE9_TEST_POSTGRES_URL` is set.
 
 mod access;
+mod corrective;
 mod env;
 mod housekeeping;
 mod reads;
@@ -59,6 +60,7 @@ cases!(
     web::pages_need_a_session_and_render,
     web::my_work_stores_values_and_shows_problems,
     housekeeping::housekeeping_deletes_expired_sessions_and_old_failures,
+    corrective::red_indicators_raise_and_due_checks_run_in_one_process,
     workflow::nonconformities_follow_their_lifecycle,
     workflow::audits_need_independent_auditors_and_findings_open_nonconformities,
     workflow::reviews_are_minuted_signed_and_locked,

@@ -216,6 +216,55 @@ pub async fn verify(
     apply(store, id, t, actor.at).await
 }
 
+/// What a run over the due automatic checks did with one record.
+#[derive(Debug)]
+pub enum DueCheck {
+    /// The check was decided: verified effective (closed), or reopened.
+    Decided(Nonconformity),
+    /// Not decidable yet (why); left for a later run.
+    Undecided(String),
+}
+
+/// The records waiting for an automatic check (through a measure) planned on
+/// or before `day`, in id order.
+pub fn due_automatic_checks(all: &[Nonconformity], day: Date) -> Vec<String> {
+    all.iter()
+        .filter(|n| n.state == clause9_core::nonconformity::State::Implemented)
+        .filter(|n| {
+            n.check
+                .as_ref()
+                .is_some_and(|c| c.on <= day && matches!(c.method, CheckMethod::Measure { .. }))
+        })
+        .map(|n| n.id.clone())
+        .collect()
+}
+
+/// Runs every automatic effectiveness check due on `actor.on`: each is
+/// decided by its measure or, while the data cannot decide it, left for a
+/// later run. `clause9 nc verify-due` and the server's daily job both use it.
+pub async fn verify_due(
+    programme: &Programme,
+    store: &dyn Store,
+    actor: &super::Actor,
+    why: Option<&str>,
+) -> RecordResult<Vec<(String, DueCheck)>> {
+    let due = due_automatic_checks(&load_all(store).await?, actor.on);
+    let mut out = Vec::with_capacity(due.len());
+    for id in due {
+        let outcome = match verify(programme, store, &id, None, actor, why).await {
+            Ok(nc) => DueCheck::Decided(nc),
+            Err(RecordError::Refused(lines)) => DueCheck::Undecided(lines.join("; ")),
+            // someone else verified it meanwhile: nothing left to do
+            Err(RecordError::WrongState(why) | RecordError::Changed(why)) => {
+                DueCheck::Undecided(why)
+            }
+            Err(e) => return Err(e),
+        };
+        out.push((id, outcome));
+    }
+    Ok(out)
+}
+
 /// The statuses of a measure's last `periods` collection periods that ended
 /// before `day`; a period that started before `after` (the last action's
 /// implementation) counts as no data. The verdict is `None` while undecided.
