@@ -4,7 +4,7 @@
 // do not collect and the administration pages; generate and download
 // reports (PDF and HTML bytes checked) and verify one against the archive;
 // walk a nonconformity from raised to closed through its forms; the
-// administration pages; every page visited has no console errors and no axe
+// administration pages; notification settings (flows/settings.mjs); every page visited has no console errors and no axe
 // violations of serious or critical impact; screenshots of the main pages.
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { auditsAndReviews } from './flows/reviews.mjs';
+import { notificationSettings } from './flows/settings.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = require('axe-core').source;
@@ -194,6 +195,12 @@ await step('the administrator signs in and opens a measure page', async () => {
   await admin.getByRole('link', { name: 'M-VUL-01' }).first().click();
   await admin.waitForURL(`${base}/measures/M-VUL-01`);
   await admin.locator('svg.chart').waitFor();
+  // the control limits the analysis computes are drawn and named in words
+  for (const cls of ['limit-centre', 'limit-upper', 'limit-lower']) {
+    assert.equal(await admin.locator(`svg.chart line.${cls}`).count(), 1, cls);
+  }
+  await admin.locator('svg.chart text', { hasText: /^upper control limit / }).waitFor();
+  await admin.locator('#chart-limits', { hasText: 'the dotted line is the centre line' }).waitFor();
   await admin.screenshot({ path: `${shots}/measure-tablet.png`, fullPage: true });
   await audit(admin, 'measure (tablet width)');
   await admin.emulateMedia({ media: 'print' });
@@ -209,6 +216,8 @@ await step('the administrator signs in again', async () => {
   await signIn(admin, 'admin');
   await audit(admin, 'dashboard (administrator again)');
 });
+
+await notificationSettings({ page: admin, audit, step, base, shots });
 
 /** Issues a report on the Reports page and returns the downloaded bytes and name. */
 async function issueReport(page, format, audience) {
