@@ -220,6 +220,7 @@ await step('the measure chart draws the control limits with their names', async 
   const centre = /^centre line (\S+)$/.exec(await admin.locator('svg.chart text', { hasText: /^centre line / }).textContent())[1];
   await admin.getByText(`centre ${centre}, limits`).waitFor();
   await admin.screenshot({ path: `${shots}/measure-limits.png`, fullPage: true });
+  await admin.locator('svg.chart').screenshot({ path: `${shots}/measure-limits-chart.png` });
   await audit(admin, 'measure with control limits');
 });
 
