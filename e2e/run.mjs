@@ -4,7 +4,7 @@
 // do not collect and the administration pages; generate and download
 // reports (PDF and HTML bytes checked) and verify one against the archive;
 // walk a nonconformity from raised to closed through its forms; the
-// administration pages; every page visited has no console errors and no axe
+// administration pages; notification settings (flows/settings.mjs); every page visited has no console errors and no axe
 // violations of serious or critical impact; screenshots of the main pages.
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { auditsAndReviews } from './flows/reviews.mjs';
+import { notificationSettings } from './flows/settings.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = require('axe-core').source;
@@ -194,11 +195,33 @@ await step('the administrator signs in and opens a measure page', async () => {
   await admin.getByRole('link', { name: 'M-VUL-01' }).first().click();
   await admin.waitForURL(`${base}/measures/M-VUL-01`);
   await admin.locator('svg.chart').waitFor();
+  // collected monthly, reported quarterly: the monthly limits are not drawn on the quarterly chart
+  await admin.locator('figcaption', { hasText: 'The control limits are of the monthly collection values' }).waitFor();
+  assert.equal(await admin.locator('svg.chart line.limit').count(), 0);
   await admin.screenshot({ path: `${shots}/measure-tablet.png`, fullPage: true });
   await audit(admin, 'measure (tablet width)');
   await admin.emulateMedia({ media: 'print' });
   await admin.screenshot({ path: `${shots}/measure-print.png`, fullPage: true });
   await admin.emulateMedia({ media: 'screen' });
+});
+
+await step('the measure chart draws the control limits with their names', async () => {
+  // M-INC-06 is collected and reported quarterly and has eight quarters of values
+  const r = await admin.goto(`${base}/measures/M-INC-06`);
+  assert.equal(r.status(), 200);
+  for (const cls of ['limit-centre', 'limit-upper', 'limit-lower']) {
+    assert.equal(await admin.locator(`svg.chart line.${cls}`).count(), 1, cls);
+  }
+  for (const name of ['upper control limit', 'centre line', 'lower control limit']) {
+    await admin.locator('svg.chart text', { hasText: new RegExp(`^${name} -?[0-9.]+$`) }).waitFor();
+  }
+  await admin.locator('#chart-limits', { hasText: 'the dotted line is the centre line' }).waitFor();
+  // the analysis states the same centre as the chart
+  const centre = /^centre line (\S+)$/.exec(await admin.locator('svg.chart text', { hasText: /^centre line / }).textContent())[1];
+  await admin.getByText(`centre ${centre}, limits`).waitFor();
+  await admin.screenshot({ path: `${shots}/measure-limits.png`, fullPage: true });
+  await admin.locator('svg.chart').screenshot({ path: `${shots}/measure-limits-chart.png` });
+  await audit(admin, 'measure with control limits');
 });
 
 await auditsAndReviews({ newPage, signIn, audit, step, base, shots });
@@ -209,6 +232,8 @@ await step('the administrator signs in again', async () => {
   await signIn(admin, 'admin');
   await audit(admin, 'dashboard (administrator again)');
 });
+
+await notificationSettings({ page: admin, audit, step, base, shots });
 
 /** Issues a report on the Reports page and returns the downloaded bytes and name. */
 async function issueReport(page, format, audience) {

@@ -3,7 +3,8 @@
 // finding refused for an auditor who is not independent (the conflict is
 // named), then recorded by an independent auditor, and the report
 // downloaded; the review pack on screen, minutes written and signed by the
-// chair, after which the forms are gone and a post is refused.
+// chair, after which the forms are gone and a post is refused; an action
+// item marked done on the signed review; a new review opened from the list.
 import assert from 'node:assert/strict';
 
 export async function auditsAndReviews({ newPage, signIn, audit, step, base, shots }) {
@@ -124,7 +125,7 @@ export async function auditsAndReviews({ newPage, signIn, audit, step, base, sho
     await reviewer.getByText('Recorded the sign-off: the minutes are locked.').waitFor();
     await reviewer.locator('#minutes-state', { hasText: 'signed by' }).waitFor();
     assert.equal(await reviewer.locator('#minutes-forms').count(), 0, 'the forms are gone');
-    assert.equal(await reviewer.locator('main form').count(), 0, 'no form is left on the signed review');
+    assert.equal(await reviewer.locator('main form:not(.followup)').count(), 0, 'only the follow-up of action items is left on the signed review');
     await reviewer.screenshot({ path: `${shots}/review-signed.png`, fullPage: true });
     await audit(reviewer, 'signed review');
     const r = await reviewer.request.post(`${base}/reviews/MR-0003`, {
@@ -137,5 +138,37 @@ export async function auditsAndReviews({ newPage, signIn, audit, step, base, sho
     assert.equal(list.status(), 200);
     assert.equal(await reviewer.getByText(/signed by/).count(), 3);
     await audit(reviewer, 'reviews after signing');
+  });
+
+  await step('a reviewer marks an action item of the signed review done', async () => {
+    await reviewer.goto(`${base}/reviews/MR-0003`);
+    const row = reviewer.locator('tr', { hasText: 'Order the second backup appliance' });
+    await row.locator('.action-state', { hasText: 'open' }).waitFor();
+    const form = reviewer.locator('form.followup', { hasText: 'Order the second backup appliance' });
+    await form.getByLabel(/^What was done for RA\d+/).fill('Appliance ordered, purchase order PO-4471');
+    await form.getByRole('button', { name: /^Mark RA\d+ done$/ }).click();
+    await reviewer.getByText('Recorded the action item as done.').waitFor();
+    await row.locator('.action-state', { hasText: 'done' }).waitFor();
+    await row.getByText('Appliance ordered, purchase order PO-4471').waitFor();
+    assert.equal(await reviewer.locator('form.followup', { hasText: 'Order the second backup appliance' }).count(), 0);
+    await reviewer.locator('#minutes-state', { hasText: 'signed by' }).waitFor();
+    await reviewer.screenshot({ path: `${shots}/review-action-done.png`, fullPage: true });
+    await audit(reviewer, 'signed review with an action done');
+  });
+
+  await step('a reviewer opens a new review from the list', async () => {
+    await reviewer.goto(`${base}/reviews`);
+    await reviewer.getByLabel('Title').fill('Extraordinary review after the backup finding');
+    await reviewer.getByLabel('Date of the meeting').fill('2030-03-15');
+    await reviewer.getByLabel('Chair').selectOption('managing_director');
+    await reviewer.getByRole('button', { name: 'Open the review' }).click();
+    await reviewer.waitForURL(/\/reviews\/MR-\d{4}\?saved=opened$/);
+    await reviewer.getByText('Recorded the opening of the review.').waitFor();
+    await reviewer.getByRole('heading', { level: 1, name: /Extraordinary review after the backup finding, 2030-03-15/ }).waitFor();
+    await reviewer.locator('#minutes-state', { hasText: 'in preparation' }).waitFor();
+    await audit(reviewer, 'new review opened');
+    await reviewer.goto(`${base}/reviews`);
+    await reviewer.getByRole('rowheader', { name: /Extraordinary review after the backup finding/ }).waitFor();
+    await audit(reviewer, 'reviews with the new one');
   });
 }

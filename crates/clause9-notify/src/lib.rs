@@ -73,6 +73,28 @@ fn yes() -> bool {
     true
 }
 
+impl Preferences {
+    /// Why these preferences cannot be saved (none: they can). The one check
+    /// behind the API (`PUT /api/v1/notifications/preferences`) and the
+    /// notification settings pages.
+    pub fn problems(&self) -> Vec<String> {
+        match &self.webhook {
+            Some(url) if !webhook_allowed(url) => {
+                vec!["webhook must be an https:// URL".to_string()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A person's preferences as stored (`None`, or JSON that no longer
+    /// reads, gives the defaults: every kind, by email).
+    pub fn from_stored(stored: Option<serde_json::Value>) -> Preferences {
+        stored
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    }
+}
+
 impl Default for Preferences {
     fn default() -> Self {
         Preferences {
@@ -80,5 +102,36 @@ impl Default for Preferences {
             email: true,
             webhook: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_webhooks_are_allowed() {
+        let with = |url: &str| Preferences {
+            webhook: Some(url.into()),
+            ..Preferences::default()
+        };
+        assert!(with("https://hooks.example.com/x").problems().is_empty());
+        assert!(with("http://127.0.0.1:8080/x").problems().is_empty());
+        assert_eq!(
+            with("http://hooks.example.com/x").problems(),
+            vec!["webhook must be an https:// URL".to_string()]
+        );
+        assert!(Preferences::default().problems().is_empty());
+    }
+
+    #[test]
+    fn stored_preferences_that_do_not_read_give_the_defaults() {
+        assert_eq!(Preferences::from_stored(None), Preferences::default());
+        assert_eq!(
+            Preferences::from_stored(Some(serde_json::json!({"kinds": ["gossip"]}))),
+            Preferences::default()
+        );
+        let p = Preferences::from_stored(Some(serde_json::json!({"email": false})));
+        assert!(!p.email && p.kinds.len() == NoticeKind::ALL.len());
     }
 }

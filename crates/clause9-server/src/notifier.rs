@@ -129,13 +129,9 @@ pub async fn put_preferences(
 ) -> ApiResult<Json<Preferences>> {
     let Json(prefs) =
         body.map_err(|e| ApiError::invalid("the preferences were refused", vec![e.body_text()]))?;
-    if let Some(url) = &prefs.webhook
-        && !clause9_notify::webhook_allowed(url)
-    {
-        return Err(ApiError::invalid(
-            "the preferences were refused",
-            vec!["webhook must be an https:// URL".into()],
-        ));
+    let problems = prefs.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::invalid("the preferences were refused", problems));
     }
     let value = serde_json::to_value(&prefs).map_err(ApiError::internal)?;
     state

@@ -1,9 +1,10 @@
 //! The web application: server-rendered pages (sign-in, dashboard, measure,
 //! My work, internal audits, management reviews, reports, nonconformities,
-//! administration) from templates embedded in the binary, with the stylesheet
+//! notification settings, administration) from templates embedded in the binary, with the stylesheet
 //! served from `/assets/`. No inline script or style: the strict CSP holds.
 
 pub mod admin;
+pub mod admin_notifications;
 pub mod analysis;
 pub mod assets;
 pub mod audits;
@@ -15,9 +16,11 @@ pub mod measure;
 pub mod my_work;
 pub mod nc;
 pub mod nc_forms;
+pub mod notifications;
 pub mod oidc;
 pub mod records;
 pub mod reports;
+pub mod review_actions;
 pub mod reviews;
 pub mod svg;
 pub mod templates;
@@ -50,8 +53,12 @@ pub fn routes(evidence_limit: usize) -> Router<AppState> {
         .route("/audits/{id}", get(audits::page))
         .route("/audits/{id}/findings", post(audits::record_finding))
         .route("/audits/{id}/report", get(audits::report))
-        .route("/reviews", get(reviews::list))
+        .route("/reviews", get(reviews::list).post(review_actions::open))
         .route("/reviews/{id}", get(reviews::page).post(reviews::submit))
+        .route(
+            "/reviews/{id}/actions/{action}/done",
+            post(review_actions::action_done),
+        )
         .route("/reports", get(reports::page).post(reports::issue))
         .route(
             "/reports/verify",
@@ -74,6 +81,15 @@ pub fn routes(evidence_limit: usize) -> Router<AppState> {
         )
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit-log", get(admin::audit_log))
+        .route("/admin/notifications", get(admin_notifications::list))
+        .route(
+            "/admin/notifications/{person}",
+            get(admin_notifications::person).post(admin_notifications::change),
+        )
+        .route(
+            "/settings/notifications",
+            get(notifications::page).post(notifications::submit),
+        )
         .route("/assets/{file}", get(assets::serve))
 }
 

@@ -25,7 +25,7 @@ use crate::web::{PageError, PageResult};
 /// How many audit-log entries a page shows.
 const LOG_PAGE: i64 = 100;
 
-fn require_admin(user: &WebUser) -> Result<(), PageError> {
+pub(crate) fn require_admin(user: &WebUser) -> Result<(), PageError> {
     if user.user.role == Role::Admin {
         Ok(())
     } else {

@@ -16,7 +16,7 @@ use crate::web::analysis::{analysed, view as analysis_view};
 use crate::web::auth::WebUser;
 use crate::web::data::{evaluations, today};
 use crate::web::nc::measure_ncs;
-use crate::web::svg::{chart, short};
+use crate::web::svg::{Limits, chart, short};
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
 
@@ -151,6 +151,22 @@ pub async fn page(
     let analysis = analysed(&state, &programme, m, last, today).await?;
     let ncs = measure_ncs(&state, &m.id, today).await?;
     let ind = &m.indicator;
+    // The limits are of the collection periods' values: drawn when the chart
+    // shows those same periods (collected as often as reported).
+    let limits = match (
+        analysis.control.centre,
+        analysis.control.lower,
+        analysis.control.upper,
+    ) {
+        (Some(centre), Some(lower), Some(upper)) if m.frequency.collection == freq => {
+            Some(Limits {
+                centre,
+                lower,
+                upper,
+            })
+        }
+        _ => None,
+    };
     Ok(Html(render(
         "measure.html",
         serde_json::json!({
@@ -175,7 +191,9 @@ pub async fn page(
                 "status": l.status.as_str(), "value": l.value.map(short), "diagnostics": l.diagnostics,
             })),
             "base": base, "derived": derived, "controls": controls, "objectives": objectives,
-            "chart": (chart(&points, ind, &m.unit)),
+            "chart": (chart(&points, ind, &m.unit, limits)),
+            "limits": limits.map(|l| serde_json::json!({ "centre": short(l.centre), "lower": short(l.lower), "upper": short(l.upper) })),
+            "limits_elsewhere": limits.is_none() && analysis.control.centre.is_some(),
             "history": history,
             "analysis": analysis_view(&analysis), "analysed_period": last.to_string(), "ncs": ncs,
         }),

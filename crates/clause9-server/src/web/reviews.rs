@@ -27,7 +27,7 @@ use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
 
 /// Roles that may write minutes (only the chair signs them).
-const MINUTE_TAKERS: &[Role] = &[Role::Admin, Role::Reviewer];
+pub(crate) const MINUTE_TAKERS: &[Role] = &[Role::Admin, Role::Reviewer];
 
 /// The review that comes next: the earliest unsigned one not before today.
 pub fn next_review(reviews: &[(Review, usize)], today: Date) -> Option<&Review> {
@@ -73,11 +73,21 @@ fn row(programme: &Programme, r: &Review, today: Date) -> Value {
 }
 
 /// `GET /reviews`.
-pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
-    let programme = programme_or_503(&state)?;
-    let registers = records::registers(&state)?;
-    let today = today(&state, &programme);
-    let reviews = records::reviews(&state).await?;
+pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult<Response> {
+    list_page(&state, &user, None, StatusCode::OK).await
+}
+
+/// The reviews list; `opening` is a refused opening form and its problems.
+pub(crate) async fn list_page(
+    state: &AppState,
+    user: &WebUser,
+    opening: Option<(&OpenForm, Vec<String>)>,
+    status: StatusCode,
+) -> PageResult<Response> {
+    let programme = programme_or_503(state)?;
+    let registers = records::registers(state)?;
+    let today = today(state, &programme);
+    let reviews = records::reviews(state).await?;
     let plain: Vec<Review> = reviews.iter().map(|(r, _)| r.clone()).collect();
     let due = Review::next_due(
         &plain,
@@ -88,15 +98,49 @@ pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
         .iter()
         .map(|(r, _)| row(&programme, r, today))
         .collect();
-    Ok(Html(render(
+    let people: Vec<Value> = programme
+        .settings
+        .people
+        .keys()
+        .map(
+            |p| json!({ "id": p, "name": format!("{} ({p})", programme.settings.display_name(p)) }),
+        )
+        .collect();
+    let (sent, problems) = match opening {
+        Some((f, problems)) => (
+            json!({ "title": f.title, "date": f.date, "chair": f.chair }),
+            problems,
+        ),
+        None => (
+            json!({ "title": "Management review", "date": due.max(today).to_string(), "chair": user.user.person }),
+            Vec::new(),
+        ),
+    };
+    let html = render(
         "reviews.html",
         json!({
             "title": "Management reviews", "user": user.view(), "nav": "reviews",
             "reviews": list, "next": next_review(&reviews, today).map(|r| row(&programme, r, today)),
             "due": due.to_string(), "due_overdue": due < today,
             "interval": registers.review_interval_months,
+            "may_open": MINUTE_TAKERS.contains(&user.user.role), "people": people,
+            "sent": sent, "problems": problems,
         }),
-    )))
+    );
+    Ok((status, Html(html)).into_response())
+}
+
+/// The form that opens a review (as `clause9 review open`: title, date, chair).
+#[derive(Deserialize, Default)]
+pub struct OpenForm {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub chair: String,
 }
 
 /// What a minutes form held; `step` says which form.
@@ -122,7 +166,10 @@ pub struct MinutesForm {
     pub due: String,
 }
 
-async fn find(state: &AppState, id: &str) -> Result<(Review, usize, Vec<Review>), PageError> {
+pub(crate) async fn find(
+    state: &AppState,
+    id: &str,
+) -> Result<(Review, usize, Vec<Review>), PageError> {
     let all = records::reviews(state).await?;
     let plain: Vec<Review> = all.iter().map(|(r, _)| r.clone()).collect();
     all.into_iter()
@@ -163,14 +210,14 @@ async fn input_pack(
     }))
 }
 
-struct Shown<'a> {
-    form: &'a MinutesForm,
-    problems: &'a [String],
-    saved: Option<String>,
-    status: StatusCode,
+pub(crate) struct Shown<'a> {
+    pub form: &'a MinutesForm,
+    pub problems: &'a [String],
+    pub saved: Option<String>,
+    pub status: StatusCode,
 }
 
-async fn review_page(
+pub(crate) async fn review_page(
     state: &AppState,
     programme: &Programme,
     user: &WebUser,
@@ -199,9 +246,14 @@ async fn review_page(
         .iter()
         .map(|a| {
             let done = review.done.iter().find(|(d, _, _)| *d == a.id);
+            let state = match done {
+                Some(_) => "done",
+                None if a.due < today => "overdue",
+                None => "open",
+            };
             json!({
                 "id": a.id, "description": a.description, "owner": name(&a.owner),
-                "due": a.due.to_string(), "overdue": done.is_none() && a.due < today,
+                "due": a.due.to_string(), "overdue": done.is_none() && a.due < today, "state": state,
                 "done": done.map(|(_, on, note)| json!({ "on": on.to_string(), "note": note })),
             })
         })
@@ -227,6 +279,7 @@ async fn review_page(
             "inputs": INPUTS.iter().map(|(k, t)| json!({ "key": k, "title": t })).collect::<Vec<_>>(),
             "kinds": DECISION_KINDS, "people": people,
             "may_write": may_write && review.signed.is_none(),
+            "may_follow_up": may_write && !review.open_actions().is_empty(),
             "is_chair": user.user.person == review.chair,
             "form": {
                 "step": shown.form.step, "person": shown.form.person, "input": shown.form.input, "kind": shown.form.kind,
@@ -253,13 +306,24 @@ pub async fn page(
     let programme = programme_or_503(&state)?;
     let (review, _, all) = find(&state, &id).await?;
     let saved = q.saved.filter(|s| {
-        ["attended", "discussed", "decided", "action_added", "signed"].contains(&s.as_str())
+        [
+            "opened",
+            "attended",
+            "discussed",
+            "decided",
+            "action_added",
+            "action_done",
+            "signed",
+        ]
+        .contains(&s.as_str())
     });
     let saved = saved.map(|s| match s.as_str() {
         "attended" => "the attendee".to_string(),
         "discussed" => "the discussion".to_string(),
         "decided" => "the decision".to_string(),
         "action_added" => "the action item".to_string(),
+        "opened" => "the opening of the review".to_string(),
+        "action_done" => "the action item as done".to_string(),
         _ => "the sign-off: the minutes are locked".to_string(),
     });
     let form = MinutesForm::default();

@@ -1,6 +1,7 @@
 //! Inline SVG drawn on the server: the dashboard's sparklines and the
-//! measure page's chart with its target and green/amber/red bands. Colours
-//! come from classes in the stylesheet (no inline style).
+//! measure page's chart with its target, green/amber/red bands and the XmR
+//! control limits. Colours and dash patterns come from classes in the
+//! stylesheet (no inline style); every line also has a label in words.
 
 use std::fmt::Write as _;
 
@@ -67,16 +68,33 @@ pub fn sparkline(values: &[Option<f64>], label: &str) -> String {
     out
 }
 
+/// The XmR control limits of the charted values (centre line, lower and
+/// upper natural process limits), as `clause9_core::analysis` computes them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    pub centre: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
 /// The indicator over periods: bands (green, amber, red), the target line,
-/// the values as a line with points, and period labels.
-pub fn chart(points: &[(String, Option<f64>)], indicator: &Indicator, unit: &str) -> String {
+/// the control limits when given (centre dotted, limits dash-dotted, each
+/// labelled), the values as a line with points, and period labels.
+pub fn chart(
+    points: &[(String, Option<f64>)],
+    indicator: &Indicator,
+    unit: &str,
+    limits: Option<Limits>,
+) -> String {
     let (w, h) = (720.0, 260.0);
     let (left, right, top, bottom) = (56.0, 12.0, 12.0, 36.0);
     let bounds = [Some(indicator.target), Some(indicator.green), indicator.red];
+    let drawn_limits = limits.map_or(Vec::new(), |l| vec![l.centre, l.lower, l.upper]);
     let all = points
         .iter()
         .filter_map(|(_, v)| *v)
-        .chain(bounds.iter().flatten().copied());
+        .chain(bounds.iter().flatten().copied())
+        .chain(drawn_limits);
     let (mut lo, mut hi) = range(all).unwrap_or((0.0, 1.0));
     let margin = ((hi - lo) * 0.1).max(1e-9);
     lo -= margin;
@@ -94,12 +112,18 @@ pub fn chart(points: &[(String, Option<f64>)], indicator: &Indicator, unit: &str
     };
     let x = |i: usize| left + i as f64 * step;
     let mut out = format!(
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title"><title id="chart-title">Indicator by period, {unit}: target {}, green from {}{}</title>"#,
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title"><title id="chart-title">Indicator by period, {unit}: target {}, green from {}{}{}</title>"#,
         indicator.target,
         indicator.green,
         indicator
             .red
             .map_or(String::new(), |r| format!(", red beyond {r}")),
+        limits.map_or(String::new(), |l| format!(
+            "; control limits: centre line {}, lower limit {}, upper limit {}",
+            short(l.centre),
+            short(l.lower),
+            short(l.upper)
+        )),
         unit = escape(unit)
     );
     // Bands, from the decision criteria.
@@ -152,6 +176,24 @@ pub fn chart(points: &[(String, Option<f64>)], indicator: &Indicator, unit: &str
         w - right - 2.0,
         y(indicator.target) - 4.0
     );
+    if let Some(l) = limits {
+        for (class, label, v) in [
+            ("limit limit-upper", "upper control limit", l.upper),
+            ("limit limit-centre", "centre line", l.centre),
+            ("limit limit-lower", "lower control limit", l.lower),
+        ] {
+            let _ = write!(
+                out,
+                r#"<line class="{class}" x1="{left}" x2="{:.1}" y1="{:.1}" y2="{:.1}"/><text class="axis limit-label" x="{:.1}" y="{:.1}">{label} {}</text>"#,
+                w - right,
+                y(v),
+                y(v),
+                left + 4.0,
+                y(v) - 4.0,
+                short(v)
+            );
+        }
+    }
     let every = points.len().div_ceil(8).max(1);
     for (i, (label, _)) in points.iter().enumerate() {
         if i % every == 0 || i + 1 == points.len() {
@@ -220,6 +262,91 @@ mod tests {
     #[test]
     fn sparkline_without_values_is_empty() {
         assert!(!sparkline(&[None, None], "x").contains("polyline"));
+    }
+
+    fn indicator() -> Indicator {
+        Indicator {
+            measure: "rate".into(),
+            direction: Direction::HigherIsBetter,
+            target: 90.0,
+            green: 80.0,
+            red: Some(60.0),
+            on_red: None,
+            interpretation: None,
+        }
+    }
+
+    /// The y of the `<line>` with `class`, as drawn.
+    fn line_y(svg: &str, class: &str) -> f64 {
+        let start = svg
+            .find(&format!(r#"<line class="{class}""#))
+            .unwrap_or_else(|| panic!("no line {class} in {svg}"));
+        let rest = &svg[start..];
+        let y1 = &rest[rest.find("y1=\"").unwrap() + 4..];
+        let y2 = &rest[rest.find("y2=\"").unwrap() + 4..];
+        let (y1, y2) = (&y1[..y1.find('"').unwrap()], &y2[..y2.find('"').unwrap()]);
+        assert_eq!(y1, y2, "{class} is horizontal");
+        y1.parse().unwrap()
+    }
+
+    #[test]
+    fn control_limits_are_drawn_at_their_values_with_labels() {
+        // Five points whose XmR limits are known: mean 70, mean moving range 5,
+        // so the limits are 70 ± 2.66 × 5 = 56.7 and 83.3.
+        let values = [70.0, 75.0, 70.0, 65.0, 70.0];
+        let series: Vec<(clause9_core::period::Period, f64)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("2026-{:02}", i + 1).parse().unwrap(), *v))
+            .collect();
+        let c = clause9_core::analysis::control(&series);
+        let limits = Limits {
+            centre: c.centre.unwrap(),
+            lower: c.lower.unwrap(),
+            upper: c.upper.unwrap(),
+        };
+        assert!((limits.centre - 70.0).abs() < 1e-9);
+        assert!((limits.lower - 56.7).abs() < 1e-9);
+        assert!((limits.upper - 83.3).abs() < 1e-9);
+        let points: Vec<(String, Option<f64>)> = series
+            .iter()
+            .map(|(p, v)| (p.to_string(), Some(*v)))
+            .collect();
+        let svg = chart(&points, &indicator(), "%", Some(limits));
+        // The plotted range: 56.7 … 90 widened by 10% on each side.
+        let (lo, hi) = (56.7 - 3.33, 90.0 + 3.33);
+        let y = |v: f64| 12.0 + (hi - v) / (hi - lo) * (260.0 - 12.0 - 36.0);
+        for (class, v) in [
+            ("limit limit-centre", 70.0),
+            ("limit limit-lower", 56.7),
+            ("limit limit-upper", 83.3),
+            ("target", 90.0),
+        ] {
+            let drawn = line_y(&svg, class);
+            assert!(
+                (drawn - y(v)).abs() < 0.06,
+                "{class}: y {drawn}, expected {}",
+                y(v)
+            );
+        }
+        assert!(line_y(&svg, "limit limit-upper") < line_y(&svg, "limit limit-centre"));
+        assert!(line_y(&svg, "limit limit-centre") < line_y(&svg, "limit limit-lower"));
+        for label in [
+            "upper control limit 83.3",
+            "centre line 70",
+            "lower control limit 56.7",
+        ] {
+            assert!(svg.contains(&format!(">{label}</text>")), "{label}");
+        }
+        assert!(svg.contains("control limits: centre line 70, lower limit 56.7, upper limit 83.3"));
+    }
+
+    #[test]
+    fn without_limits_no_limit_is_drawn() {
+        let points = vec![("2026-01".to_string(), Some(70.0))];
+        let svg = chart(&points, &indicator(), "%", None);
+        assert!(!svg.contains("limit"));
+        assert!(svg.contains(r#"<line class="target""#));
     }
 
     #[test]

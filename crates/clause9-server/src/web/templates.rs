@@ -44,6 +44,26 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin_audit.html",
         include_str!("../../templates/admin_audit.html"),
     ),
+    (
+        "notification_form.html",
+        include_str!("../../templates/notification_form.html"),
+    ),
+    (
+        "notification_current.html",
+        include_str!("../../templates/notification_current.html"),
+    ),
+    (
+        "notifications.html",
+        include_str!("../../templates/notifications.html"),
+    ),
+    (
+        "admin_notifications.html",
+        include_str!("../../templates/admin_notifications.html"),
+    ),
+    (
+        "admin_notification_person.html",
+        include_str!("../../templates/admin_notification_person.html"),
+    ),
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -8,6 +8,7 @@ mod housekeeping;
 mod reads;
 mod records;
 mod web;
+mod web_notifications;
 mod web_workflow;
 mod workflow;
 mod workflow_access;
@@ -70,6 +71,9 @@ cases!(
     workflow_access::only_independent_assigned_auditors_record_findings,
     web_workflow::findings_need_an_independent_auditor,
     web_workflow::review_minutes_are_signed_by_the_chair_and_locked,
+    web_workflow::reviews_are_opened_and_actions_followed_up_after_signing,
+    web_notifications::own_notification_settings_are_checked_and_saved,
+    web_notifications::admins_change_each_persons_notification_settings,
     records::records_pages_check_roles_and_csrf,
     records::a_nonconformity_is_walked_from_raised_to_closed,
     records::reports_are_issued_downloaded_and_verified,

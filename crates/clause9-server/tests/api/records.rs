@@ -25,7 +25,7 @@ fn encode(text: &str) -> String {
     out
 }
 
-async fn post_form(env: &Env, path: &str, session: &str, fields: &[(&str, &str)]) -> Reply {
+pub async fn post_form(env: &Env, path: &str, session: &str, fields: &[(&str, &str)]) -> Reply {
     let body = fields
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -42,7 +42,7 @@ async fn post_form(env: &Env, path: &str, session: &str, fields: &[(&str, &str)]
 }
 
 /// The session's CSRF token, read from a page's sign-out form.
-async fn csrf(env: &Env, session: &str) -> String {
+pub async fn csrf(env: &Env, session: &str) -> String {
     field(&page(env, "/", session).await.text(), "csrf")
 }
 
@@ -865,6 +865,34 @@ pub async fn measure_page_shows_the_analysis_and_the_dashboard_what_changed(env:
             clause9_server::web::svg::short(centre)
         )),
         "{html}"
+    );
+    // the chart draws those limits (monthly collection = monthly reporting), labelled in words
+    let short = clause9_server::web::svg::short;
+    let (lower, upper) = (a.control.lower.unwrap(), a.control.upper.unwrap());
+    for label in [
+        format!("centre line {}", short(centre)),
+        format!("upper control limit {}", short(upper)),
+        format!("lower control limit {}", short(lower)),
+    ] {
+        assert!(
+            html.contains(&format!(">{label}</text>")),
+            "{label}: {html}"
+        );
+    }
+    for class in [
+        "limit limit-centre",
+        "limit limit-upper",
+        "limit limit-lower",
+    ] {
+        assert_eq!(
+            html.matches(&format!("<line class=\"{class}\"")).count(),
+            1,
+            "{class}"
+        );
+    }
+    assert!(
+        html.contains("the dotted line is the centre line"),
+        "the caption says which line is which"
     );
     assert!(!a.control.signals.is_empty(), "the drop is a signal");
     assert!(

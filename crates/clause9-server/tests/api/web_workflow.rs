@@ -280,3 +280,213 @@ pub async fn review_minutes_are_signed_by_the_chair_and_locked(env: &Env) {
     assert_eq!(late.status.as_u16(), 409);
     assert!(late.text().contains("are locked"), "{}", late.text());
 }
+
+pub async fn reviews_are_opened_and_actions_followed_up_after_signing(env: &Env) {
+    records(env).await;
+    env.user("ceo", "ceo", Role::Reviewer).await;
+    env.user("col", "it_lead", Role::Collector).await;
+    let col = sign_in(env, "col").await;
+    let list = page(env, "/reviews", &col).await.text();
+    assert!(!list.contains("Open the review"), "collectors get no form");
+    let col_csrf = field(&list, "csrf");
+    let opening = |csrf: &str, date: &str, chair: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("title", "Quarterly review".to_string()),
+            ("date", date.to_string()),
+            ("chair", chair.to_string()),
+        ]
+    };
+    let post = |session: String, path: &'static str, fields: Vec<(&'static str, String)>| async move {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post_form(env, path, &session, &f).await
+    };
+    let refused = post(
+        col.clone(),
+        "/reviews",
+        opening(&col_csrf, "2026-12-10", "ceo"),
+    )
+    .await;
+    assert_eq!(refused.status.as_u16(), 403, "{}", refused.text());
+    assert!(
+        refused
+            .text()
+            .contains("the role `collector` may not open a management review"),
+        "{}",
+        refused.text()
+    );
+    let count = || async {
+        env.state
+            .store
+            .workflow()
+            .events("review/")
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count().await, 1);
+
+    let ceo = sign_in(env, "ceo").await;
+    let list = page(env, "/reviews", &ceo).await.text();
+    assert!(list.contains("Open the review"), "{list}");
+    let csrf = field(&list, "csrf");
+    let stale = post(
+        ceo.clone(),
+        "/reviews",
+        opening("stale", "2026-12-10", "ceo"),
+    )
+    .await;
+    assert_eq!(stale.status.as_u16(), 403);
+    let no_date = post(ceo.clone(), "/reviews", opening(&csrf, "soon", "ceo")).await;
+    assert_eq!(no_date.status.as_u16(), 422);
+    assert!(
+        no_date.text().contains("date: `soon` is not a date"),
+        "{}",
+        no_date.text()
+    );
+    let no_chair = post(
+        ceo.clone(),
+        "/reviews",
+        opening(&csrf, "2026-12-10", "nobody"),
+    )
+    .await;
+    assert_eq!(no_chair.status.as_u16(), 422);
+    assert!(
+        no_chair
+            .text()
+            .contains("chair: `nobody` is not a person of this programme"),
+        "{}",
+        no_chair.text()
+    );
+    assert_eq!(count().await, 1, "nothing was opened");
+    let opened = post(ceo.clone(), "/reviews", opening(&csrf, "2026-12-10", "ceo")).await;
+    assert_eq!(opened.status.as_u16(), 303, "{}", opened.text());
+    assert_eq!(
+        opened.headers[header::LOCATION],
+        "/reviews/MR-0002?saved=opened"
+    );
+    let (review, n) = clause9_store::records::reviews::load(env.state.store.as_ref(), "MR-0002")
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            review.title.as_str(),
+            review.date.to_string(),
+            review.chair.as_str(),
+            n
+        ),
+        ("Quarterly review", "2026-12-10".to_string(), "ceo", 1)
+    );
+    let stream = env
+        .state
+        .store
+        .workflow()
+        .events("review/MR-0002")
+        .await
+        .unwrap();
+    assert_eq!(stream[0].recorded_by, "ceo");
+    assert!(
+        page(env, "/reviews/MR-0002?saved=opened", &ceo)
+            .await
+            .text()
+            .contains("Recorded the opening of the review.")
+    );
+
+    // MR-0001: an action item already past due, then the minutes signed
+    for fields in [
+        vec![("step", "attend"), ("person", "ceo")],
+        vec![
+            ("step", "action"),
+            ("description", "Replace the old firewall"),
+            ("owner", "it_lead"),
+            ("due", "2026-11-01"),
+        ],
+        vec![("step", "sign")],
+    ] {
+        let mut all = vec![("csrf", csrf.clone())];
+        all.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        let r = post(ceo.clone(), "/reviews/MR-0001", all).await;
+        assert_eq!(r.status.as_u16(), 303, "{}", r.text());
+    }
+    let html = page(env, "/reviews/MR-0001", &ceo).await.text();
+    assert!(html.contains("signed by"), "{html}");
+    assert!(
+        html.contains("<td class=\"action-state\"><span class=\"late\">overdue</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("action=\"/reviews/MR-0001/actions/RA1/done\""),
+        "the follow-up form is there after signing"
+    );
+    let done =
+        |csrf: &str, note: &str| vec![("csrf", csrf.to_string()), ("note", note.to_string())];
+    let path = "/reviews/MR-0001/actions/RA1/done";
+    let by_collector = post(col.clone(), path, done(&col_csrf, "replaced")).await;
+    assert_eq!(by_collector.status.as_u16(), 403);
+    assert!(
+        by_collector
+            .text()
+            .contains("the role `collector` may not record action items as done"),
+        "{}",
+        by_collector.text()
+    );
+    let stale = post(ceo.clone(), path, done("stale", "replaced")).await;
+    assert_eq!(stale.status.as_u16(), 403);
+    let no_note = post(ceo.clone(), path, done(&csrf, "  ")).await;
+    assert_eq!(no_note.status.as_u16(), 422);
+    assert!(
+        no_note.text().contains("RA1: say what was done"),
+        "{}",
+        no_note.text()
+    );
+    let unknown = post(
+        ceo.clone(),
+        "/reviews/MR-0001/actions/RA9/done",
+        done(&csrf, "replaced"),
+    )
+    .await;
+    assert_eq!(unknown.status.as_u16(), 422);
+    assert!(
+        unknown.text().contains("MR-0001 has no action item RA9"),
+        "{}",
+        unknown.text()
+    );
+    let (review, _) = clause9_store::records::reviews::load(env.state.store.as_ref(), "MR-0001")
+        .await
+        .unwrap();
+    assert!(review.done.is_empty(), "nothing was recorded");
+
+    let ok = post(ceo.clone(), path, done(&csrf, "Replaced on 14 November")).await;
+    assert_eq!(ok.status.as_u16(), 303, "{}", ok.text());
+    assert_eq!(
+        ok.headers[header::LOCATION],
+        "/reviews/MR-0001?saved=action_done"
+    );
+    let (review, _) = clause9_store::records::reviews::load(env.state.store.as_ref(), "MR-0001")
+        .await
+        .unwrap();
+    assert_eq!(
+        review.done,
+        vec![(
+            "RA1".to_string(),
+            "2026-11-15".parse().unwrap(),
+            "Replaced on 14 November".to_string()
+        )]
+    );
+    let html = page(env, "/reviews/MR-0001?saved=action_done", &ceo)
+        .await
+        .text();
+    assert!(html.contains("Recorded the action item as done."));
+    assert!(
+        html.contains("<td class=\"action-state\"><strong>done</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("2026-11-15: Replaced on 14 November"));
+    assert!(
+        !html.contains("/actions/RA1/done"),
+        "no follow-up form is left"
+    );
+    let again = post(ceo, path, done(&csrf, "again")).await;
+    assert_eq!(again.status.as_u16(), 422);
+    assert!(again.text().contains("already done"), "{}", again.text());
+}
