@@ -220,7 +220,7 @@ pub async fn verify(
 #[derive(Debug)]
 pub enum DueCheck {
     /// The check was decided: verified effective (closed), or reopened.
-    Decided(Nonconformity),
+    Decided(Box<Nonconformity>),
     /// Not decidable yet (why); left for a later run.
     Undecided(String),
 }
@@ -252,7 +252,7 @@ pub async fn verify_due(
     let mut out = Vec::with_capacity(due.len());
     for id in due {
         let outcome = match verify(programme, store, &id, None, actor, why).await {
-            Ok(nc) => DueCheck::Decided(nc),
+            Ok(nc) => DueCheck::Decided(Box::new(nc)),
             Err(RecordError::Refused(lines)) => DueCheck::Undecided(lines.join("; ")),
             // someone else verified it meanwhile: nothing left to do
             Err(RecordError::WrongState(why) | RecordError::Changed(why)) => {
