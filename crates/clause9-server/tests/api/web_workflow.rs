@@ -65,6 +65,11 @@ async fn records(env: &Env) {
         "[[auditor]]\nperson = \"ceo\"\ncompetence = [\"all\"]\n\n[[auditor]]\nperson = \"it_lead\"\ncompetence = [\"all\"]\n",
     )
     .unwrap();
+    // the registers are read with the programme (the running server's watcher does this)
+    assert!(matches!(
+        env.state.programme.reload(),
+        clause9_server::programme::Reloaded::Changed(_)
+    ));
     let day: jiff::civil::Date = "2026-11-10".parse().unwrap();
     let plan = AuditEvent::Planned {
         plan: Plan {
