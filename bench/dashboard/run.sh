@@ -42,7 +42,7 @@ done
 # sign in through the form, as a browser does
 jar=$work/cookies
 curl -fsS -c "$jar" -b "$jar" "$base/sign-in" -o "$work/sign-in.html"
-csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$work/sign-in.html" | head -1)
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$work/sign-in.html" | sed -n 1p)
 curl -fsS -c "$jar" -b "$jar" -o /dev/null \
   --data-urlencode "username=bench" --data-urlencode "password=$password" \
   --data-urlencode "csrf=$csrf" "$base/sign-in"
@@ -57,7 +57,8 @@ cold() {
 }
 echo "== first requests (cold)"
 cold /
-measure=$(get "$base/" | grep -o 'href="/measures/[^"]*"' | head -1 | sed 's/href="\(.*\)"/\1/')
+get "$base/" -o "$work/dashboard.html"
+measure=$(grep -o 'href="/measures/[^"]*"' "$work/dashboard.html" | sed -n '1s/href="\(.*\)"/\1/p')
 cold "$measure"
 cold /audits
 cold /reviews
@@ -84,8 +85,9 @@ echo "== GET $measure (measure page; 2 threads, 4 connections, ${seconds}s)"
 wrk -t2 -c4 -d"${seconds}s" --latency -H "Cookie: $cookie" "$base$measure" | summarise
 
 echo "== performance report from the reports page (one request each)"
-period=$(sed -n 's/.*name="period"[^>]*value="\([^"]*\)".*/\1/p' <(get "$base/reports") | head -1)
-csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' <(get "$base/reports") | head -1)
+get "$base/reports" -o "$work/reports.html"
+period=$(sed -n 's/.*name="period"[^>]*value="\([^"]*\)".*/\1/p' "$work/reports.html" | sed -n 1p)
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$work/reports.html" | sed -n 1p)
 for format in html pdf xlsx; do
   get -o "$work/report.$format" -w "   $format ($period): %{time_total} s, %{size_download} bytes, HTTP %{http_code}\n" \
     --data-urlencode "csrf=$csrf" --data-urlencode "period=$period" --data-urlencode "audience=" \
