@@ -7,6 +7,7 @@ pub mod admin;
 pub mod admin_notifications;
 pub mod analysis;
 pub mod assets;
+pub mod audit_forms;
 pub mod audits;
 pub mod auth;
 pub mod changes;
@@ -49,7 +50,8 @@ pub fn routes(evidence_limit: usize) -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(evidence_limit)),
         )
         .route("/record/{id}", get(my_work::record_page))
-        .route("/audits", get(audits::list))
+        .route("/audits", get(audits::list).post(audit_forms::plan))
+        .route("/audits/{id}/complete", post(audit_forms::complete))
         .route("/audits/{id}", get(audits::page))
         .route("/audits/{id}/findings", post(audits::record_finding))
         .route("/audits/{id}/report", get(audits::report))

@@ -114,6 +114,8 @@ pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
         "audits.html",
         json!({
             "title": "Internal audits", "user": user.view(), "nav": "audits",
+            "may_plan": crate::api::audits::PLAN.contains(&user.user.role),
+            "people": programme.settings.people.iter().map(|(id, p)| json!({"id": id, "name": p.name})).collect::<Vec<_>>(),
             "today": today.to_string(), "cycle_start": start.to_string(), "months": months,
             "audits": list, "next": next_audit(&audits, today).map(|a| audit_row(&programme, a, today)),
             "audited": count("audited"), "overdue": count("overdue"), "not_yet_due": count("not yet due"),
@@ -233,6 +235,7 @@ fn audit_page(
             },
             "scope": scope, "questions": questions, "findings": findings, "grades": grades,
             "may_record": audit.completed.is_none(), "refused": refused,
+            "may_complete": audit.completed.is_none() && crate::api::audits::PLAN.contains(&user.user.role),
             "person": settings.display_name(&user.user.person),
             "form": { "item": form.item, "grade": form.grade, "statement": form.statement, "evidence": form.evidence },
             "problems": problems, "saved": saved,

@@ -70,6 +70,7 @@ cases!(
     workflow_access::workflow_writes_need_the_right_role,
     workflow_access::only_independent_assigned_auditors_record_findings,
     web_workflow::findings_need_an_independent_auditor,
+    web_workflow::audits_are_planned_and_completed_from_the_pages,
     web_workflow::review_minutes_are_signed_by_the_chair_and_locked,
     web_workflow::reviews_are_opened_and_actions_followed_up_after_signing,
     web_notifications::own_notification_settings_are_checked_and_saved,

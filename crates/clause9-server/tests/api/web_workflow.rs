@@ -495,3 +495,137 @@ pub async fn reviews_are_opened_and_actions_followed_up_after_signing(env: &Env)
     assert_eq!(again.status.as_u16(), 422);
     assert!(again.text().contains("already done"), "{}", again.text());
 }
+
+pub async fn audits_are_planned_and_completed_from_the_pages(env: &Env) {
+    records(env).await;
+    env.user("ceo", "ceo", Role::Auditor).await;
+    env.user("own", "it_lead", Role::Owner).await;
+    let ceo = sign_in(env, "ceo").await;
+    let list = page(env, "/audits", &ceo).await.text();
+    assert!(list.contains("Plan the audit"), "{list}");
+    let csrf = field(&list, "csrf");
+    let plan = |csrf: &str, scope: &str, start: &str| {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("title", "Access reviews".to_string()),
+            ("objectives", "Leavers lose access in time".to_string()),
+            ("scope", scope.to_string()),
+            ("criteria", "Access policy v2".to_string()),
+            ("start", start.to_string()),
+            ("end", "2026-12-04".to_string()),
+            ("methods", "sampling".to_string()),
+            ("auditor", "ceo".to_string()),
+        ]
+    };
+    let send = |path: &'static str, session: String, fields: Vec<(&'static str, String)>| async move {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post_form(env, path, &session, &f).await
+    };
+
+    // an owner may not plan; a bad token is refused
+    let own = sign_in(env, "own").await;
+    let own_csrf = field(&page(env, "/audits", &own).await.text(), "csrf");
+    assert!(
+        !page(env, "/audits", &own)
+            .await
+            .text()
+            .contains("Plan the audit")
+    );
+    let r = send(
+        "/audits",
+        own.clone(),
+        plan(&own_csrf, "A.5.18", "2026-12-01"),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 403, "{}", r.text());
+    let r = send(
+        "/audits",
+        ceo.clone(),
+        plan("stale", "A.5.18", "2026-12-01"),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 403);
+    // every problem is named
+    let r = send(
+        "/audits",
+        ceo.clone(),
+        plan(&csrf, "A.99.1 9.1@nowhere", "1 Dec"),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 422, "{}", r.text());
+    let text = r.text();
+    for says in ["A.99.1", "nowhere", "start: `1 Dec` is not a date"] {
+        assert!(text.contains(says), "{says}: {text}");
+    }
+    // an auditor who is not independent of the scope is refused
+    let mut conflicted = plan(&csrf, "A.8.8@it", "2026-12-01");
+    conflicted[8].1 = "it_lead".into();
+    let r = send("/audits", ceo.clone(), conflicted).await;
+    assert_eq!(r.status.as_u16(), 403, "{}", r.text());
+    assert!(r.text().contains("it_lead owns area `it`"), "{}", r.text());
+
+    let r = send(
+        "/audits",
+        ceo.clone(),
+        plan(&csrf, "A.5.18, 9.2", "2026-12-01"),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.text());
+    assert_eq!(
+        r.headers[header::LOCATION],
+        "/audits/AUD-0002?saved=planned"
+    );
+    let shown = page(env, "/audits/AUD-0002", &ceo).await.text();
+    assert!(
+        shown.contains("Access reviews") && shown.contains("A.5.18"),
+        "{shown}"
+    );
+    assert!(shown.contains("Complete the audit"), "{shown}");
+
+    // completing needs a conclusion, then locks the record
+    let complete = |csrf: &str, summary: &str| {
+        vec![("csrf", csrf.to_string()), ("summary", summary.to_string())]
+    };
+    let r = send(
+        "/audits/AUD-0002/complete",
+        own.clone(),
+        complete(&own_csrf, "done"),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 403);
+    let r = send(
+        "/audits/AUD-0002/complete",
+        ceo.clone(),
+        complete(&csrf, " "),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 422);
+    let r = send(
+        "/audits/AUD-0002/complete",
+        ceo.clone(),
+        complete(&csrf, "Leavers lose access within a day"),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.text());
+    let shown = page(env, "/audits/AUD-0002", &ceo).await.text();
+    assert!(
+        shown.contains("Leavers lose access within a day"),
+        "{shown}"
+    );
+    assert!(shown.contains("This audit is completed"), "{shown}");
+    assert!(!shown.contains("Complete the audit"));
+    let r = send(
+        "/audits/AUD-0002/complete",
+        ceo.clone(),
+        complete(&csrf, "again"),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 409, "{}", r.text());
+    let r = send(
+        "/audits/AUD-9999/complete",
+        ceo.clone(),
+        complete(&csrf, "x"),
+    )
+    .await;
+    assert_eq!(r.status.as_u16(), 404);
+}
