@@ -82,6 +82,27 @@ export async function auditsAndReviews({ newPage, signIn, audit, step, base, sho
     assert.ok(text.includes('The restore test of the finance database'), text);
   });
 
+  await step('an auditor plans an audit from the programme page and completes it', async () => {
+    await auditor.goto(`${base}/audits`);
+    await audit(auditor, 'audits with the plan form');
+    const today = new Date().toISOString().slice(0, 10);
+    await auditor.getByLabel('Title').fill('Access reviews of leavers');
+    await auditor.getByLabel('Objectives').fill('Confirm that leavers lose their access within a day');
+    await auditor.getByLabel(/^Scope/).fill('A.5.18@identity');
+    await auditor.getByLabel('Start date').fill(today);
+    await auditor.getByLabel('End date').fill(today);
+    await auditor.getByLabel(/^Auditor/).selectOption('internal_auditor');
+    await auditor.getByRole('button', { name: 'Plan the audit' }).click();
+    await auditor.waitForURL(/\/audits\/AUD-\d+\?saved=planned$/);
+    await auditor.getByRole('heading', { name: /Access reviews of leavers/ }).waitFor();
+    await audit(auditor, 'a planned audit');
+    await auditor.getByLabel('Conclusion').fill('Leavers lost access within a day in every sample');
+    await auditor.getByRole('button', { name: 'Complete the audit' }).click();
+    await auditor.waitForURL(/saved=completed$/);
+    await auditor.getByText('This audit is completed').waitFor();
+    await auditor.getByText('Leavers lost access within a day in every sample').waitFor();
+  });
+
   const reviewer = await newPage();
   await step('the reviews list shows the next planned review', async () => {
     await signIn(reviewer, 'reviewer');
