@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use clause9_store::records::Actor;
 use clause9_store::records::nonconformities::{DueCheck, verify_due};
-use jiff::SignedDuration;
 
 use crate::api::evaluations::{current_month, evaluate};
 use crate::api::records::{programme_and_registers, today};
@@ -39,17 +38,7 @@ pub struct Checked {
 
 /// One run; `None` when another process holds the lease.
 pub async fn run_once(state: &AppState, holder: &str) -> ApiResult<Option<Checked>> {
-    let now = state.now();
-    let until = now
-        .checked_add(SignedDuration::from_mins(10))
-        .unwrap_or(now);
-    let jobs = state.store.jobs();
-    if !jobs.try_lease(LEASE, holder, now, until).await? {
-        return Ok(None);
-    }
-    let outcome = run(state).await;
-    jobs.release(LEASE, holder).await?;
-    outcome.map(Some)
+    crate::jobs::leased(state, LEASE, holder, || run(state)).await
 }
 
 async fn run(state: &AppState) -> ApiResult<Checked> {

@@ -23,29 +23,23 @@ pub struct Purged {
 
 /// One run; `None` when another process holds the lease.
 pub async fn run_once(state: &AppState, holder: &str) -> ApiResult<Option<Purged>> {
-    let now = state.now();
-    let until = now
-        .checked_add(SignedDuration::from_mins(10))
-        .unwrap_or(now);
-    let jobs = state.store.jobs();
-    if !jobs.try_lease(LEASE, holder, now, until).await? {
-        return Ok(None);
-    }
-    let keep_minutes = state.settings.failure_window_minutes.max(24 * 60);
-    let failures_before = now
-        .checked_sub(SignedDuration::from_mins(keep_minutes))
-        .unwrap_or(now);
-    let purged = state
-        .store
-        .accounts()
-        .purge_expired(now, failures_before)
-        .await;
-    jobs.release(LEASE, holder).await?;
-    let (sessions, login_failures) = purged?;
-    Ok(Some(Purged {
-        sessions,
-        login_failures,
-    }))
+    crate::jobs::leased(state, LEASE, holder, || async {
+        let now = state.now();
+        let keep_minutes = state.settings.failure_window_minutes.max(24 * 60);
+        let failures_before = now
+            .checked_sub(SignedDuration::from_mins(keep_minutes))
+            .unwrap_or(now);
+        let (sessions, login_failures) = state
+            .store
+            .accounts()
+            .purge_expired(now, failures_before)
+            .await?;
+        Ok(Purged {
+            sessions,
+            login_failures,
+        })
+    })
+    .await
 }
 
 /// Runs the job at start and then every hour.

@@ -209,3 +209,29 @@ where
         }
     });
 }
+
+/// Runs `work` while holding the lease `lease` as `holder` (for up to ten
+/// minutes), then releases it, whatever `work` returned; `None` when another
+/// process holds the lease.
+pub async fn leased<T, F, Fut>(
+    state: &crate::state::AppState,
+    lease: &str,
+    holder: &str,
+    work: F,
+) -> crate::error::ApiResult<Option<T>>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = crate::error::ApiResult<T>>,
+{
+    let now = state.now();
+    let until = now
+        .checked_add(SignedDuration::from_mins(10))
+        .unwrap_or(now);
+    let jobs = state.store.jobs();
+    if !jobs.try_lease(lease, holder, now, until).await? {
+        return Ok(None);
+    }
+    let outcome = work().await;
+    jobs.release(lease, holder).await?;
+    outcome.map(Some)
+}
