@@ -7,7 +7,7 @@
 // item marked done on the signed review; a new review opened from the list.
 import assert from 'node:assert/strict';
 
-export async function auditsAndReviews({ newPage, signIn, audit, step, base, shots }) {
+export async function auditsAndReviews({ newPage, signIn, audit, step, base, shots, today }) {
   const admin = await newPage();
   await step('the dashboard shows the next review and the next audit', async () => {
     await signIn(admin, 'admin');
@@ -85,7 +85,6 @@ export async function auditsAndReviews({ newPage, signIn, audit, step, base, sho
   await step('an auditor plans an audit from the programme page and completes it', async () => {
     await auditor.goto(`${base}/audits`);
     await audit(auditor, 'audits with the plan form');
-    const today = new Date().toISOString().slice(0, 10);
     await auditor.getByLabel('Title').fill('Access reviews of leavers');
     await auditor.getByLabel('Objectives').fill('Confirm that leavers lose their access within a day');
     await auditor.getByLabel(/^Scope/).fill('A.5.18@identity');

@@ -11,6 +11,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Measure, analyse and evaluate an ISMS (ISO/IEC 27001 clause 9)"
 )]
 pub struct Cli {
+    /// Run as if today were DATE (YYYY-MM-DD) in the programme's timezone: due
+    /// and overdue work, default periods and dates, and the time values and
+    /// records are stored with. For rehearsals and tests; a note says so on
+    /// standard error.
+    #[arg(long, global = true, env = "CLAUSE9_TODAY", value_name = "DATE")]
+    pub today: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -28,9 +28,6 @@ pub struct Step {
 pub struct ListArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
-    /// The date overdue work is judged against (default: today)
-    #[arg(long)]
-    pub today: Option<String>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -2,13 +2,16 @@
 //! command shares.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context as _;
+use clause9_app::Clock;
 use clause9_core::observation::Observation;
 use clause9_core::period::{Frequency, Period};
 use clause9_core::{Programme, SourceFile};
 use clause9_store::Store;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
 
 use crate::cli::StoreArgs;
 use crate::error::{CliError, CliResult};
@@ -100,11 +103,56 @@ pub fn parse_period(text: &str) -> CliResult<Period> {
         .map_err(|e| CliError::invalid(format!("--period: {e}")))
 }
 
-/// Today in the programme's timezone.
-pub fn today(programme: &Programme) -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(programme.settings.timezone.clone())
-        .date()
+/// `--today` of this run, set once by `main`.
+static TODAY: OnceLock<Option<Date>> = OnceLock::new();
+
+/// Reads `--today DATE`: a date whose year the clock accepts.
+pub fn parse_today(text: &str) -> CliResult<Date> {
+    let day = crate::workflow::date("--today", text)?;
+    Clock::as_of(Some(day), &TimeZone::UTC)
+        .map_err(|e| CliError::invalid(format!("--today: {e}")))?;
+    Ok(day)
+}
+
+/// Records `--today` for this run; at a terminal, says on standard error
+/// that the clock is moved (scripts asked for it and keep their stderr clean).
+pub fn set_today(day: Option<Date>) {
+    use std::io::IsTerminal as _;
+    if let Some(day) = day
+        && std::io::stderr().is_terminal()
+    {
+        crate::output::note(format!(
+            "note: the clock is moved to {day} (--today / CLAUSE9_TODAY): dates and stored times follow it"
+        ));
+    }
+    let _ = TODAY.set(day);
+}
+
+/// `--today` of this run, if given (the server moves its own clock by it).
+pub fn today_option() -> Option<Date> {
+    TODAY.get().copied().flatten()
+}
+
+/// The clock of this run in `tz`: the system's, or moved by `--today`.
+pub fn clock_in(tz: &TimeZone) -> Clock {
+    // `parse_today` accepted only days of the clock's years, which every
+    // timezone can show: `as_of` cannot fail here
+    Clock::as_of(today_option(), tz).unwrap_or_else(|_| Clock::system())
+}
+
+/// The clock of this run in the programme's timezone.
+pub fn clock(programme: &Programme) -> Clock {
+    clock_in(&programme.settings.timezone)
+}
+
+/// Now, by this run's clock.
+pub fn now(programme: &Programme) -> jiff::Timestamp {
+    clock(programme).now()
+}
+
+/// Today in the programme's timezone, by this run's clock.
+pub fn today(programme: &Programme) -> Date {
+    clock(programme).today(&programme.settings.timezone)
 }
 
 /// The given period, or the current month in the programme's timezone.

@@ -26,6 +26,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let today = match cli.today.as_deref().map(context::parse_today).transpose() {
+        Ok(day) => day,
+        Err(e) => return e.report(),
+    };
+    context::set_today(today);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

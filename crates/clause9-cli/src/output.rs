@@ -113,6 +113,11 @@ pub fn say(text: impl AsRef<str>) {
     let _ = writeln!(anstream::stdout().lock(), "{}", text.as_ref());
 }
 
+/// Prints a line to standard error (notes that are not the command's output).
+pub fn note(text: impl AsRef<str>) {
+    let _ = writeln!(anstream::stderr().lock(), "{}", text.as_ref());
+}
+
 /// Formats a number for people: up to 2 decimals, no trailing zeros.
 pub fn number(v: f64) -> String {
     let s = format!("{v:.2}");

@@ -61,14 +61,6 @@ pub fn on(programme: &Programme, step: &Step) -> CliResult<Date> {
     }
 }
 
-/// The date overdue work is judged against: --today, else today.
-pub fn as_of(programme: &Programme, text: Option<&str>) -> CliResult<Date> {
-    match text {
-        Some(d) => date("--today", d),
-        None => Ok(today(programme)),
-    }
-}
-
 /// Who records: a person of the programme, else the local account.
 pub fn who(programme: &Programme, step: &Step) -> CliResult<String> {
     recorder(programme, step.by.as_deref())
@@ -116,7 +108,7 @@ pub fn actor(programme: &Programme, step: &Step) -> CliResult<Actor> {
     Ok(Actor {
         by: who(programme, step)?,
         on: on(programme, step)?,
-        at: jiff::Timestamp::now(),
+        at: crate::context::now(programme),
     })
 }
 

@@ -5,12 +5,30 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The day every command of these tests runs as (`CLAUSE9_TODAY`), so that
+/// no test passes on one day and fails on another; tests of date-dependent
+/// behaviour set other days themselves.
+pub const TODAY: &str = "2026-12-02";
+
 pub fn clause9(args: &[&str]) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("clause9"));
     cmd.args(args)
         .env_remove("CLAUSE9_DATABASE_URL")
-        .env_remove("CLAUSE9_PERSON");
+        .env_remove("CLAUSE9_PERSON")
+        .env("CLAUSE9_TODAY", TODAY);
     cmd
+}
+
+/// `clause9 ARGS…` run as if today were `day`.
+pub fn clause9_on(day: &str, args: &[&str]) -> Command {
+    let mut cmd = clause9(args);
+    cmd.env("CLAUSE9_TODAY", day);
+    cmd
+}
+
+/// `TODAY` as a date.
+pub fn today() -> jiff::civil::Date {
+    TODAY.parse().unwrap()
 }
 
 /// Exit code, standard output, standard error.

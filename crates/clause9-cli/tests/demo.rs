@@ -1,5 +1,8 @@
 //! `clause9 demo --no-serve`: the demonstration organisation has two years of
 //! history with every status, late and corrected values, and overdue work.
+//! Its dates are relative to the day it is written on: each test writes it
+//! as of another day (the 1st of a month; the day the clocks go forward in
+//! London, the demo's timezone) and checks its dates against that day.
 
 mod common;
 
@@ -7,10 +10,11 @@ use common::*;
 
 #[test]
 fn the_demo_has_history_with_every_status_corrections_and_overdue_work() {
+    const DAY: &str = "2026-12-01";
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("demo");
     let d = p.to_str().unwrap();
-    let out = ok(clause9(&["demo", d, "--no-serve"]));
+    let out = ok(clause9_on(DAY, &["demo", d, "--no-serve"]));
     assert!(out.contains("90 measures"), "{out}");
     let corrected: usize = out
         .split(" corrected later")
@@ -19,9 +23,9 @@ fn the_demo_has_history_with_every_status_corrections_and_overdue_work() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     assert!(corrected > 10, "{out}");
-    ok(clause9(&["validate", d]));
+    ok(clause9_on(DAY, &["validate", d]));
 
-    let today = jiff::Zoned::now().date();
+    let today: jiff::civil::Date = DAY.parse().unwrap();
     let last_month = today
         .first_of_month()
         .checked_sub(jiff::Span::new().months(1))
@@ -43,9 +47,10 @@ fn the_demo_has_history_with_every_status_corrections_and_overdue_work() {
     );
 
     // two years of monthly values behind a monthly measure
-    let history: serde_json::Value = serde_json::from_str(&ok(clause9(&[
-        "history", d, "M-BAK-01", "--format", "json",
-    ])))
+    let history: serde_json::Value = serde_json::from_str(&ok(clause9_on(
+        DAY,
+        &["history", d, "M-BAK-01", "--format", "json"],
+    )))
     .unwrap();
     let periods: std::collections::BTreeSet<&str> = history
         .as_array()
@@ -54,16 +59,14 @@ fn the_demo_has_history_with_every_status_corrections_and_overdue_work() {
         .map(|o| o["period"].as_str().unwrap())
         .collect();
     assert!(periods.len() >= 23, "{periods:?}");
+    // the history ends with the month before the day it was written on
+    assert_eq!(periods.last(), Some(&last_month.as_str()), "{periods:?}");
 
     // the uncollected last periods show as work that is due or overdue
-    let status: serde_json::Value = serde_json::from_str(&ok(clause9(&[
-        "status",
-        d,
-        "--period",
-        &last_month,
-        "--format",
-        "json",
-    ])))
+    let status: serde_json::Value = serde_json::from_str(&ok(clause9_on(
+        DAY,
+        &["status", d, "--period", &last_month, "--format", "json"],
+    )))
     .unwrap();
     let waiting = status["items"]
         .as_array()
@@ -74,12 +77,15 @@ fn the_demo_has_history_with_every_status_corrections_and_overdue_work() {
     assert!(waiting > 0, "{status}");
 
     // writing the demo again into the same directory is refused
-    let (code, _, err) = run(clause9(&["demo", d, "--no-serve"]));
+    let (code, _, err) = run(clause9_on(DAY, &["demo", d, "--no-serve"]));
     assert_eq!(code, 2, "{err}");
 }
 
+/// The day the second demo is written and read as.
+const DAY2: &str = "2027-03-28";
+
 fn json(args: &[&str]) -> serde_json::Value {
-    let out = ok(clause9(args));
+    let out = ok(clause9_on(DAY2, args));
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
@@ -88,11 +94,11 @@ fn the_demo_has_an_audit_cycle_nonconformities_reviews_and_collected_measures() 
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("demo");
     let d = p.to_str().unwrap();
-    let out = ok(clause9(&["demo", d, "--no-serve"]));
+    let out = ok(clause9_on(DAY2, &["demo", d, "--no-serve"]));
     assert!(out.contains("3 management reviews (2 signed)"), "{out}");
-    let valid = ok(clause9(&["validate", d]));
+    let valid = ok(clause9_on(DAY2, &["validate", d]));
     assert!(valid.contains("7 risks"), "{valid}");
-    let today = jiff::Zoned::now().date().to_string();
+    let today = DAY2.to_string();
 
     // findings of every default grade, each with its evidence; the
     // nonconformity grades opened their records
@@ -196,7 +202,7 @@ fn the_demo_has_an_audit_cycle_nonconformities_reviews_and_collected_measures() 
             "{r}"
         );
     }
-    let minutes = ok(clause9(&["review", "minutes", d, "MR-0001"]));
+    let minutes = ok(clause9_on(DAY2, &["review", "minutes", d, "MR-0001"]));
     assert!(minutes.contains("This record is locked"), "{minutes}");
 
     // the automated measures were collected by the engine, with provenance
@@ -226,7 +232,7 @@ fn the_demo_has_an_audit_cycle_nonconformities_reviews_and_collected_measures() 
     }
 
     // every record went into the tamper-evident log, which verifies
-    let log = ok(clause9(&["audit-log", "verify", d]));
+    let log = ok(clause9_on(DAY2, &["audit-log", "verify", d]));
     assert!(log.contains("intact"), "{log}");
     let entries = json(&["audit-log", d, "--format", "json"]);
     let text = entries.to_string();

@@ -214,7 +214,7 @@ pub fn spawn(state: &AppState) {
                         collector.as_ref(),
                         &policy,
                         period,
-                        move || clock(),
+                        move || clock.now(),
                         tokio::time::sleep,
                     )
                     .await;
@@ -251,5 +251,91 @@ fn report(
         }
         Ok(RunOutcome::NotLeader | RunOutcome::Settled { .. }) => {}
         Err(e) => tracing::warn!("scheduled collection of {period}: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! `ready_periods` at the instants where its answer changes, in the
+    //! programme's timezone (Europe/London: a month of summer time ends at
+    //! 23:00 UTC), with and without a delay.
+    use super::*;
+    use clause9_core::SourceFile;
+
+    fn programme(collection: &str) -> Programme {
+        let settings = SourceFile {
+            path: "clause9.toml".into(),
+            text: "format = 1\n[programme]\nname = \"T\"\norganisation = \"T\"\n\
+                   timezone = \"Europe/London\"\nfirst_period = \"2020-01\"\n\
+                   [people.p]\nname = \"P\"\n[areas.a]\ntitle = \"A\"\nowner = \"p\"\n\
+                   [sources.files]\nkind = \"files\"\ntables.t = \"evidence/t.csv\"\n"
+                .into(),
+        };
+        let measure = SourceFile {
+            path: "measures/m.toml".into(),
+            text: format!(
+                "id = \"M-1\"\nversion = 1\nname = \"m\"\ninformation_need = \"n\"\n\
+                 kind = \"performance\"\narea = \"a\"\n[roles]\nowner = \"p\"\ncollector = \"p\"\n\
+                 [frequency]\ncollection = \"{collection}\"\nreporting = \"{collection}\"\n\
+                 [[base]]\nid = \"n\"\nmethod = \"query\"\nsource = \"files\"\n\
+                 query = '''SELECT count(*) FROM t'''\n\
+                 [indicator]\nmeasure = \"n\"\ndirection = \"higher_is_better\"\ngreen = 1\n"
+            ),
+        };
+        clause9_core::load(&settings, &[measure]).expect("the test programme loads")
+    }
+
+    fn schedule(delay_hours: i64, catch_up: u32) -> CollectionSchedule {
+        CollectionSchedule {
+            catch_up,
+            policy: CollectionPolicy {
+                delay: jiff::SignedDuration::from_hours(delay_hours),
+                ..CollectionPolicy::default()
+            },
+            ..CollectionSchedule::default()
+        }
+    }
+
+    fn ready(p: &Programme, s: &CollectionSchedule, at: &str) -> Vec<String> {
+        ready_periods(p, s, at.parse().unwrap())
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_month_is_ready_once_it_has_ended_locally_plus_the_delay() {
+        let p = programme("monthly");
+        let now = schedule(0, 1);
+        // September in London ends at 23:00 UTC on the 30th (summer time)
+        assert_eq!(ready(&p, &now, "2026-09-30T22:59:59Z"), ["2026-08"]);
+        assert_eq!(ready(&p, &now, "2026-09-30T23:00:00Z"), ["2026-09"]);
+        // November ends at midnight UTC (winter time); the 1st of December
+        assert_eq!(ready(&p, &now, "2026-11-30T23:59:59Z"), ["2026-10"]);
+        assert_eq!(ready(&p, &now, "2026-12-01T00:00:00Z"), ["2026-11"]);
+        // a two-hour delay moves it to 02:00 on the 1st
+        let later = schedule(2, 2);
+        assert_eq!(
+            ready(&p, &later, "2026-12-01T01:59:59Z"),
+            ["2026-09", "2026-10"]
+        );
+        assert_eq!(
+            ready(&p, &later, "2026-12-01T02:00:00Z"),
+            ["2026-10", "2026-11"]
+        );
+        // the last day of the year, then the new year
+        assert_eq!(ready(&p, &now, "2026-12-31T23:59:59Z"), ["2026-11"]);
+        assert_eq!(ready(&p, &now, "2027-01-01T00:00:00Z"), ["2026-12"]);
+    }
+
+    #[test]
+    fn a_quarter_is_ready_on_the_first_day_of_the_next() {
+        let p = programme("quarterly");
+        let now = schedule(0, 1);
+        assert_eq!(ready(&p, &now, "2026-12-31T23:59:59Z"), ["2026-Q3"]);
+        assert_eq!(ready(&p, &now, "2027-01-01T00:00:00Z"), ["2026-Q4"]);
+        // the second quarter ends in summer time
+        assert_eq!(ready(&p, &now, "2026-06-30T22:59:59Z"), ["2026-Q1"]);
+        assert_eq!(ready(&p, &now, "2026-06-30T23:00:00Z"), ["2026-Q2"]);
     }
 }

@@ -16,7 +16,7 @@ use clause9_store::records::Actor;
 use clause9_store::records::nonconformities::{DueCheck, verify_due};
 
 use crate::api::evaluations::{current_month, evaluate};
-use crate::api::records::{programme_and_registers, today};
+use crate::api::records::programme_and_registers;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -43,7 +43,7 @@ pub async fn run_once(state: &AppState, holder: &str) -> ApiResult<Option<Checke
 
 async fn run(state: &AppState) -> ApiResult<Checked> {
     let (programme, _) = programme_and_registers(state)?;
-    let day = today(state, &programme);
+    let day = state.today(&programme);
     let mut checked = Checked::default();
     let month = current_month(&programme, state);
     for period in [month.prev().prev(), month.prev()] {

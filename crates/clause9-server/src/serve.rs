@@ -24,6 +24,9 @@ pub struct ServeOptions {
     /// `postgres://…` or `sqlite://…`; default `DIR/.clause9/clause9.db`.
     pub database_url: Option<String>,
     pub settings: Settings,
+    /// Run as if today were this day in the programme's timezone (`--today`);
+    /// `None`: the system clock.
+    pub today: Option<jiff::civil::Date>,
 }
 
 /// A started server.
@@ -68,7 +71,17 @@ pub async fn open_store(dir: &Path, url: Option<&str>) -> anyhow::Result<Arc<dyn
 pub async fn start(options: ServeOptions, signals: bool) -> anyhow::Result<Running> {
     let store = open_store(&options.dir, options.database_url.as_deref()).await?;
     let programme = Arc::new(ProgrammeCell::open(&options.dir));
-    let state = AppState::new(store, programme.clone(), options.settings);
+    let tz = programme
+        .current()
+        .map(|p| p.settings.timezone.clone())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let clock = clause9_app::Clock::as_of(options.today, &tz)?;
+    if let Some(day) = options.today {
+        tracing::warn!(
+            "the clock is moved: today is {day} (--today); values and records are dated by it"
+        );
+    }
+    let state = AppState::new(store, programme.clone(), options.settings, clock);
     report_reading(&state, initial(&programme)).await;
     spawn_notifier(&state);
     crate::housekeeping::spawn(&state);

@@ -5,17 +5,17 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use clause9_app::Clock;
+use clause9_core::Programme;
 use clause9_store::Store;
 use jiff::Timestamp;
+use jiff::civil::Date;
 
 use crate::collection::CollectionSchedule;
 use crate::collection::metrics::CollectionMetrics;
 use crate::metrics::RequestMetrics;
 use crate::oidc::{Oidc, OidcConfig};
 use crate::programme::ProgrammeCell;
-
-/// The time source; tests pass a fixed one.
-pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
 /// Settings that are not secrets.
 #[derive(Debug, Clone)]
@@ -55,6 +55,7 @@ impl Default for Settings {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub programme: Arc<ProgrammeCell>,
+    /// The one clock (`clause9_app::Clock`); tests fix it.
     pub clock: Clock,
     pub settings: Arc<Settings>,
     pub metrics: Arc<RequestMetrics>,
@@ -69,6 +70,7 @@ impl AppState {
         store: Arc<dyn Store>,
         programme: Arc<ProgrammeCell>,
         settings: Settings,
+        clock: Clock,
     ) -> AppState {
         let oidc = settings.oidc.clone().and_then(|config| {
             Oidc::new(config)
@@ -79,7 +81,7 @@ impl AppState {
         AppState {
             store,
             programme,
-            clock: Arc::new(Timestamp::now),
+            clock,
             settings: Arc::new(settings),
             metrics: Arc::new(RequestMetrics::default()),
             collection: Arc::new(CollectionMetrics::default()),
@@ -88,7 +90,12 @@ impl AppState {
     }
 
     pub fn now(&self) -> Timestamp {
-        (self.clock)()
+        self.clock.now()
+    }
+
+    /// Today in the programme's timezone, by the server's clock.
+    pub fn today(&self, programme: &Programme) -> Date {
+        self.clock.today(&programme.settings.timezone)
     }
 
     /// The evidence vault: `DIR/.clause9/evidence/`.

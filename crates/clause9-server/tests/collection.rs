@@ -79,9 +79,13 @@ fn measure(id: &str, base: &str, source: &str, query: &str) -> String {
     )
 }
 
-/// The last two ended months (by the real clock, in UTC): (latest, the one before).
+/// The day the servers run as (`ServeOptions::today`): the 1st of a month,
+/// when last month has just ended.
+const DAY: &str = "2026-12-01";
+
+/// The last two ended months on `DAY`: (latest, the one before).
 fn ended_months() -> (Period, Period) {
-    let latest = Period::at(Frequency::Monthly, Timestamp::now(), &TimeZone::UTC).prev();
+    let latest = Period::containing(Frequency::Monthly, DAY.parse().unwrap()).prev();
     (latest, latest.prev())
 }
 
@@ -170,6 +174,7 @@ async fn server(env: &Env) -> Running {
                 collection: schedule(),
                 ..Settings::default()
             },
+            today: Some(DAY.parse().unwrap()),
         },
         false,
     )

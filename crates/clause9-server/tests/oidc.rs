@@ -281,6 +281,7 @@ async fn server_with(
                 }),
                 ..Settings::default()
             },
+            today: None,
         },
         false,
     )

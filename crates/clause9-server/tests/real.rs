@@ -32,6 +32,7 @@ async fn server(env: &Env) -> Running {
                 secure_cookies: false,
                 ..Settings::default()
             },
+            today: None,
         },
         false,
     )

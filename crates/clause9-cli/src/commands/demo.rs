@@ -40,7 +40,7 @@ pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArg
     crate::demo::organisation::write_all(dir, today)?;
     let programme = load_programme(dir)?;
 
-    let planned = plan_history(&programme, today, jiff::Timestamp::now());
+    let planned = plan_history(&programme, today, crate::context::now(&programme));
     let store = open_store(dir, store_args).await?;
     let originals: Vec<NewObservation> = planned.iter().map(|p| p.observation.clone()).collect();
     let stored = store.append(&originals).await?;

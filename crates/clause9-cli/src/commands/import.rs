@@ -178,7 +178,7 @@ pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> C
             value: Some(row.value),
             definition_version: measure,
             recorded_by: recorded_by.clone(),
-            recorded_at: jiff::Timestamp::now(),
+            recorded_at: crate::context::now(&programme),
             method: Method::Import,
             evidence: row.evidence.evidence.clone(),
             provenance: Some(serde_json::json!({ "import": name, "line": row.line })),

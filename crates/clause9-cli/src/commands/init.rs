@@ -62,7 +62,7 @@ pub async fn run(dir: &Path, library: bool, store_args: &StoreArgs) -> CliResult
 fn sample_values(dir: &Path, programme: &Programme) -> CliResult<Vec<NewObservation>> {
     let today = today(programme);
     let this_month = Period::containing(Frequency::Monthly, today);
-    let now = jiff::Timestamp::now();
+    let now = crate::context::now(programme);
     let tz = &programme.settings.timezone;
     let mut reader = csv::Reader::from_reader(starter::samples().as_bytes());
     let mut batch = Vec::new();

@@ -77,7 +77,7 @@ pub async fn run(
             value: Some(*value),
             definition_version: measure.version,
             recorded_by: recorded_by.clone(),
-            recorded_at: jiff::Timestamp::now(),
+            recorded_at: crate::context::now(&programme),
             method: Method::Manual,
             evidence: evidence.clone(),
             provenance: None,

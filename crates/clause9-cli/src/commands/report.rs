@@ -64,7 +64,7 @@ pub async fn run(args: ReportArgs<'_>) -> CliResult {
         .filter(|c| c.state == CollectionState::Overdue)
         .collect();
     let nonconformities = clause9_store::records::nonconformities::load_all(store.as_ref()).await?;
-    let now = jiff::Timestamp::now();
+    let now = crate::context::now(&programme);
     let report = Report::build(&Input {
         programme: &programme,
         evaluation: &evaluation,

@@ -53,6 +53,7 @@ pub async fn run(
             oidc,
             ..Settings::default()
         },
+        today: crate::context::today_option(),
     };
     clause9_server::serve(options).await?;
     Ok(())

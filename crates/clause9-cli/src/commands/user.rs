@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use clause9_server::secret;
 use clause9_store::accounts::{Change, NewUser, Role};
-use jiff::{Timestamp, ToSpan};
+use jiff::ToSpan;
 
 use crate::cli::{Format, StoreArgs};
 use crate::commands::record::recorder;
@@ -24,7 +24,7 @@ fn change(dir: &Path, by: Option<&str>) -> CliResult<Change> {
     };
     Ok(Change {
         actor,
-        at: Timestamp::now(),
+        at: crate::context::clock_in(&jiff::tz::TimeZone::UTC).now(),
     })
 }
 

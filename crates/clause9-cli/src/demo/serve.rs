@@ -36,7 +36,7 @@ pub fn listen_address(listen: &str) -> CliResult<SocketAddr> {
 pub async fn add_accounts(store: &dyn Store) -> CliResult<Vec<(String, String, Role, String)>> {
     let change = Change {
         actor: "local:demo".into(),
-        at: jiff::Timestamp::now(),
+        at: crate::context::clock_in(&jiff::tz::TimeZone::UTC).now(),
     };
     let mut out = Vec::new();
     for (username, person, role) in ACCOUNTS {
@@ -87,6 +87,7 @@ pub async fn serve(
             secure_cookies: !listen.ip().is_loopback(),
             ..Settings::default()
         },
+        today: crate::context::today_option(),
     };
     let running = clause9_server::serve::start(options, true).await?;
     say(format!(

@@ -143,7 +143,7 @@ pub async fn run(command: AuditCommand) -> CliResult {
         }
         AuditCommand::List { dir, list } => {
             let ctx = open(&dir, &list.store).await?;
-            let today = super::as_of(&ctx.programme, list.today.as_deref())?;
+            let today = crate::context::today(&ctx.programme);
             let audits = load_all(ctx.store.as_ref()).await?;
             let state = |a: &Audit| records::state(a, today);
             if list.format == Format::Json {

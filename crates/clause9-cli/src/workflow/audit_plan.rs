@@ -11,7 +11,7 @@ use clause9_core::period::{Frequency, Period};
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::{Ctx, as_of, emit, open};
+use super::{Ctx, emit, open};
 use crate::cli::{Format, StoreArgs};
 use crate::cli_workflow::{DocFormat, ListArgs};
 use crate::context::{parse_period, today};
@@ -93,7 +93,7 @@ pub async fn run(
 
 pub async fn coverage(dir: &Path, since: Option<&str>, list: &ListArgs) -> CliResult {
     let ctx = open(dir, &list.store).await?;
-    let day = as_of(&ctx.programme, list.today.as_deref())?;
+    let day = today(&ctx.programme);
     let months = ctx.registers.audit.cycle_months;
     let this_month = Period::containing(Frequency::Monthly, day);
     // by default the cycle that holds today; cycles follow one another from

@@ -9,10 +9,10 @@ use clause9_store::records::nonconformities as records;
 use jiff::civil::Date;
 use serde_json::json;
 
-use super::{Ctx, actor, as_of, date, on, open, person, who, why};
+use super::{Ctx, actor, date, on, open, person, who, why};
 use crate::cli::Format;
 use crate::cli_workflow::{NcCommand, Step};
-use crate::context::split_dir;
+use crate::context::{split_dir, today};
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
@@ -23,21 +23,26 @@ pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Nonconformity>> {
 
 /// Applies a transition to a stored nonconformity and appends it.
 async fn transition(ctx: &Ctx, id: &str, t: Transition) -> CliResult<Nonconformity> {
-    records::apply(ctx.store.as_ref(), id, t, jiff::Timestamp::now())
-        .await
-        .map_err(|e| match e {
-            clause9_store::records::RecordError::NotFound(_) => {
-                CliError::invalid(format!("no nonconformity `{id}`: see `clause9 nc list`"))
-            }
-            other => other.into(),
-        })
+    records::apply(
+        ctx.store.as_ref(),
+        id,
+        t,
+        crate::context::now(&ctx.programme),
+    )
+    .await
+    .map_err(|e| match e {
+        clause9_store::records::RecordError::NotFound(_) => {
+            CliError::invalid(format!("no nonconformity `{id}`: see `clause9 nc list`"))
+        }
+        other => other.into(),
+    })
 }
 
 pub async fn run(command: NcCommand) -> CliResult {
     match command {
         NcCommand::List { dir, all, list } => {
             let ctx = open(&dir, &list.store).await?;
-            let today = as_of(&ctx.programme, list.today.as_deref())?;
+            let today = today(&ctx.programme);
             let ncs: Vec<Nonconformity> = load_all(ctx.store.as_ref())
                 .await?
                 .into_iter()
@@ -48,7 +53,7 @@ pub async fn run(command: NcCommand) -> CliResult {
         NcCommand::Show { args, list } => {
             let (dir, rest) = split_dir(&args, 1);
             let ctx = open(&dir, &list.store).await?;
-            let today = as_of(&ctx.programme, list.today.as_deref())?;
+            let today = today(&ctx.programme);
             let id = &rest[0];
             let nc = load_all(ctx.store.as_ref())
                 .await?
@@ -103,7 +108,8 @@ pub async fn run(command: NcCommand) -> CliResult {
                 on: on(&ctx.programme, &step)?,
                 why: why(&step, Some(&description))?,
             };
-            let nc = records::raise(ctx.store.as_ref(), &t, jiff::Timestamp::now()).await?;
+            let nc =
+                records::raise(ctx.store.as_ref(), &t, crate::context::now(&ctx.programme)).await?;
             say(format!("raised {}", nc.id));
             Ok(())
         }

@@ -53,7 +53,7 @@ fn datetime(d: jiff::civil::Date) -> String {
 fn metadata(title: &str, organisation: &str) -> Value {
     json!({
         "title": title,
-        "last-modified": jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "last-modified": crate::context::clock_in(&jiff::tz::TimeZone::UTC).now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         "version": "1",
         "oscal-version": OSCAL_VERSION,
         "parties": [{ "uuid": uuid(&format!("party/{organisation}")), "type": "organization", "name": organisation }],
@@ -133,7 +133,7 @@ pub fn assessment_results(organisation: &str, registers: &Registers, audits: &[A
             "uuid": uuid("audit/none"),
             "title": "No audits recorded",
             "description": "No internal audit has been recorded yet.",
-            "start": jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            "start": crate::context::clock_in(&jiff::tz::TimeZone::UTC).now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
             "reviewed-controls": { "control-selections": [{ "include-all": {} }] },
         }]);
     }

@@ -22,7 +22,7 @@ pub async fn raise_from_red(
         evaluation,
         store,
         today,
-        jiff::Timestamp::now(),
+        crate::context::now(programme),
     )
     .await?)
 }

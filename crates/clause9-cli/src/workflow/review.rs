@@ -179,7 +179,7 @@ pub async fn run(command: ReviewCommand) -> CliResult {
         }
         ReviewCommand::List { dir, list } => {
             let ctx = open(&dir, &list.store).await?;
-            let today = super::as_of(&ctx.programme, list.today.as_deref())?;
+            let today = crate::context::today(&ctx.programme);
             let reviews = load_all(ctx.store.as_ref()).await?;
             let next_due = next_review_due(&ctx, &reviews);
             let review_overdue = next_due < today;

@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::page::{Page, PageParams};
 use crate::api::programme_or_503;
 use crate::api::records::{
-    EventView, actor, body, date, history, programme_and_registers, to_json, today,
+    EventView, actor, body, date, history, programme_and_registers, to_json,
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -70,7 +70,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<Page<AuditItem>>> {
     let programme = programme_or_503(&state)?;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     if let Some(s) = &params.state
         && !["open", "overdue", "completed"].contains(&s.as_str())
     {
@@ -99,7 +99,7 @@ async fn view(state: &AppState, audit: &Audit) -> ApiResult<AuditView> {
     let programme = programme_or_503(state)?;
     Ok(AuditView {
         audit: to_json(audit)?,
-        state: records::state(audit, today(state, &programme)).into(),
+        state: records::state(audit, state.today(&programme)).into(),
         events: history(state, &format!("{}{}", records::PREFIX, audit.id)).await?,
     })
 }
@@ -449,7 +449,7 @@ pub async fn programme(
 ) -> ApiResult<Json<AuditProgramme>> {
     use clause9_core::period::{Frequency, Period};
     let (programme, registers) = programme_and_registers(&state)?;
-    let day = today(&state, &programme);
+    let day = state.today(&programme);
     let start = match params.start.as_deref() {
         Some(text) => match text.parse::<Period>() {
             Ok(p) if p.frequency() == Frequency::Monthly => p,

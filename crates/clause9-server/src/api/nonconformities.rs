@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::page::{Page, PageParams};
 use crate::api::programme_or_503;
-use crate::api::records::{EventView, actor, api_words, body, date, history, to_json, today};
+use crate::api::records::{EventView, actor, api_words, body, date, history, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -97,7 +97,7 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<Page<NcSummary>>> {
     let programme = programme_or_503(&state)?;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     if let Some(s) = &params.state
         && !STATES.contains(&s.as_str())
     {
@@ -136,7 +136,7 @@ pub async fn list(
 
 async fn view(state: &AppState, nc: &Nonconformity) -> ApiResult<NcView> {
     let programme = programme_or_503(state)?;
-    let today = today(state, &programme);
+    let today = state.today(&programme);
     Ok(NcView {
         nonconformity: to_json(nc)?,
         overdue: nc.is_overdue(today),

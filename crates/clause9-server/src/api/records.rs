@@ -141,14 +141,6 @@ pub fn programme_and_registers(
         .ok_or_else(|| ApiError::unavailable("no programme is loaded"))
 }
 
-/// Today in the programme's timezone, by the server's clock.
-pub fn today(state: &AppState, programme: &Programme) -> Date {
-    state
-        .now()
-        .to_zoned(programme.settings.timezone.clone())
-        .date()
-}
-
 /// A `YYYY-MM-DD` field of a request.
 pub fn date(field: &str, text: &str) -> Result<Date, ApiError> {
     match text.parse::<Date>() {
@@ -170,7 +162,7 @@ pub fn actor(
     caller: &Caller,
     on: Option<&str>,
 ) -> Result<Actor, ApiError> {
-    let today = today(state, programme);
+    let today = state.today(programme);
     let on = match on {
         Some(text) => date("on", text)?,
         None => today,

@@ -19,7 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::page::{Page, PageParams};
 use crate::api::programme_or_503;
 use crate::api::records::{
-    EventView, actor, body, date, history, programme_and_registers, to_json, today,
+    EventView, actor, body, date, history, programme_and_registers, to_json,
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -75,7 +75,7 @@ fn item(review: &Review, today: jiff::civil::Date) -> ApiResult<ReviewItem> {
 async fn view(state: &AppState, review: &Review) -> ApiResult<ReviewView> {
     let programme = programme_or_503(state)?;
     Ok(ReviewView {
-        item: item(review, today(state, &programme))?,
+        item: item(review, state.today(&programme))?,
         events: history(state, &format!("{}{}", records::PREFIX, review.id)).await?,
     })
 }
@@ -89,7 +89,7 @@ pub async fn list(
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<Page<ReviewItem>>> {
     let programme = programme_or_503(&state)?;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     let items = records::load_all(state.store.as_ref())
         .await?
         .iter()
@@ -145,7 +145,7 @@ pub async fn pack(
     let (programme, registers) = programme_and_registers(&state)?;
     let day = match &params.date {
         Some(d) => date("date", d)?,
-        None => today(&state, &programme),
+        None => state.today(&programme),
     };
     let doc = records::prepare(&programme, &registers, state.store.as_ref(), day).await?;
     Ok(Json(records::doc_json(&doc)))

@@ -19,7 +19,6 @@ use crate::api::programme_or_503;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::data::today;
 use crate::web::{PageError, PageResult, records};
 
 /// The plan form.
@@ -156,7 +155,7 @@ pub async fn plan(
     };
     let actor = Actor {
         by: user.user.person.clone(),
-        on: today(&state, &programme),
+        on: state.today(&programme),
         at: state.now(),
     };
     let audit = store_audits::create(
@@ -193,7 +192,7 @@ pub async fn complete(
     }
     let actor = Actor {
         by: user.user.person.clone(),
-        on: today(&state, &programme),
+        on: state.today(&programme),
         at: state.now(),
     };
     store_audits::complete(

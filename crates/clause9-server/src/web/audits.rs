@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::data::{evaluations, nonconformities, today};
+use crate::web::data::{evaluations, nonconformities};
 use crate::web::records::{self, AUDITS, NCS};
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
@@ -57,7 +57,7 @@ fn audit_row(programme: &Programme, a: &Audit, today: Date) -> Value {
 pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
     let programme = programme_or_503(&state)?;
     let registers = records::registers(&state)?;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     let audits = records::audits(&state).await?;
     let months = registers.audit.cycle_months;
     let this_month = Period::containing(Frequency::Monthly, today);
@@ -266,7 +266,7 @@ pub async fn page(
     let programme = programme_or_503(&state)?;
     let registers = records::registers(&state)?;
     let (audit, _) = find(&state, &id).await?;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     // "saved=F6": say what was recorded, from the record itself
     let saved = q.saved.and_then(|fid| {
         let f = audit.findings.iter().find(|f| f.id == fid)?;
@@ -304,7 +304,7 @@ pub async fn record_finding(
     let programme = programme_or_503(&state)?;
     let registers = records::registers(&state)?;
     let (audit, n) = find(&state, &id).await?;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     let again = |problems: Vec<String>, status: StatusCode| {
         Ok(audit_page(
             &programme, &registers, &user, &audit, today, &form, &problems, None, status,

@@ -18,9 +18,7 @@ use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::PageResult;
 use crate::web::auth::WebUser;
-use crate::web::data::{
-    collections, evaluations, months_back, nonconformities, recent_months, today,
-};
+use crate::web::data::{collections, evaluations, months_back, nonconformities, recent_months};
 use crate::web::svg::{short, sparkline};
 use crate::web::templates::render;
 
@@ -54,7 +52,7 @@ fn status_label(s: Status) -> &'static str {
 
 pub async fn page(State(state): State<AppState>, user: WebUser) -> PageResult {
     let programme = programme_or_503(&state)?;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     let last =
         clause9_core::period::Period::containing(clause9_core::period::Frequency::Monthly, today)
             .prev();

@@ -15,14 +15,6 @@ use jiff::civil::Date;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// Today in the programme's timezone.
-pub fn today(state: &AppState, programme: &Programme) -> Date {
-    state
-        .now()
-        .to_zoned(programme.settings.timezone.clone())
-        .date()
-}
-
 /// The `count` months ending with `last`, oldest first.
 pub fn months_back(last: Period, count: usize) -> Vec<Period> {
     let mut list = vec![last];

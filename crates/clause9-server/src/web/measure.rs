@@ -14,7 +14,7 @@ use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::analysis::{analysed, view as analysis_view};
 use crate::web::auth::WebUser;
-use crate::web::data::{evaluations, today};
+use crate::web::data::evaluations;
 use crate::web::nc::measure_ncs;
 use crate::web::svg::{Limits, chart, short};
 use crate::web::templates::render;
@@ -44,7 +44,7 @@ pub async fn page(
         });
     };
     let settings = &programme.settings;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     let freq = m.frequency.reporting;
     let mut p = Period::containing(freq, today).prev();
     let mut periods = vec![p];

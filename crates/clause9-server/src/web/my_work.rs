@@ -22,7 +22,7 @@ use crate::calendar::includes;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::data::{collections, recent_months, today};
+use crate::web::data::{collections, recent_months};
 use crate::web::svg::short;
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
@@ -67,7 +67,7 @@ async fn due_entries(
     programme: &Programme,
     person: &str,
 ) -> Result<Vec<Entry>, PageError> {
-    let today = today(state, programme);
+    let today = state.today(programme);
     let items = collections(state, programme, &recent_months(today), today).await?;
     let mut by: BTreeMap<(String, Period), &'static str> = BTreeMap::new();
     for i in items.iter().filter(|i| {
@@ -117,9 +117,11 @@ fn page_html(
                 .map(|m| form_view(programme, m, e))
         })
         .collect();
+    let overdue = entries.iter().filter(|e| e.state == "overdue").count();
+    let counts = serde_json::json!({ "overdue": overdue, "due": entries.len() - overdue });
     let html = render(
         "my_work.html",
-        serde_json::json!({ "title": "My work", "user": user.view(), "forms": forms, "saved": saved, "nav": "my-work" }),
+        serde_json::json!({ "title": "My work", "user": user.view(), "forms": forms, "counts": counts, "saved": saved, "nav": "my-work" }),
     );
     (status, Html(html)).into_response()
 }
@@ -172,7 +174,7 @@ pub async fn record_page(
             status: StatusCode::BAD_REQUEST,
             message: format!("period: {e}"),
         })?,
-        None => Period::containing(m.frequency.collection, today(&state, &programme)).prev(),
+        None => Period::containing(m.frequency.collection, state.today(&programme)).prev(),
     };
     let entry = Entry {
         measure: id,

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::data::{nonconformities, today};
+use crate::web::data::nonconformities;
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
 
@@ -125,7 +125,7 @@ pub async fn board_page(
     refusal: Option<Refusal>,
 ) -> PageResult<Response> {
     let programme = programme_or_503(state)?;
-    let today = today(state, &programme);
+    let today = state.today(&programme);
     let all = nonconformities(state).await?;
     let columns: Vec<Value> = COLUMNS
         .iter()
@@ -269,7 +269,7 @@ pub async fn record_page(
     saved: Option<String>,
 ) -> PageResult<Response> {
     let programme = programme_or_503(state)?;
-    let today = today(state, &programme);
+    let today = state.today(&programme);
     let all = nonconformities(state).await?;
     let Some(nc) = all.iter().find(|n| n.id == id) else {
         return Err(PageError {

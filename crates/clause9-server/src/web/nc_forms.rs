@@ -26,7 +26,7 @@ use crate::api::programme_or_503;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::data::{nonconformities, today};
+use crate::web::data::nonconformities;
 use crate::web::nc::{Refusal, board_page, plain, record_page};
 use crate::web::{PageError, PageResult};
 
@@ -182,7 +182,7 @@ pub async fn raise(
             controls,
         },
         by: user.user.person.clone(),
-        on: today(&state, &programme),
+        on: state.today(&programme),
         why: form.why.trim().to_string(),
     };
     match raise_record(state.store.as_ref(), &t, state.now()).await {
@@ -201,7 +201,7 @@ pub async fn step(
     user.check_csrf(&form.csrf)?;
     may_work(&user)?;
     let programme = programme_or_503(&state)?;
-    let day = today(&state, &programme);
+    let day = state.today(&programme);
     let all = nonconformities(&state).await?;
     let Some(nc) = all.into_iter().find(|n| n.id == id) else {
         return Err(PageError {

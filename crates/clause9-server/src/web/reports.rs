@@ -23,7 +23,6 @@ use crate::api::programme_or_503;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::data::today;
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
 
@@ -80,7 +79,7 @@ async fn page_with(
 ) -> PageResult<Response> {
     let programme = programme_or_503(state)?;
     let settings = &programme.settings;
-    let last_month = Period::containing(Frequency::Monthly, today(state, &programme)).prev();
+    let last_month = Period::containing(Frequency::Monthly, state.today(&programme)).prev();
     let issued: Vec<Value> = state
         .store
         .reports()
@@ -217,7 +216,7 @@ pub async fn issue(
         return page_with(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let now = state.now();
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     let mut history: Vec<Observation> = Vec::new();
     for m in programme.measures.iter().filter(|m| m.is_active()) {
         history.extend(state.store.history(&m.id).await.map_err(ApiError::from)?);

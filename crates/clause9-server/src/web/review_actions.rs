@@ -18,7 +18,6 @@ use crate::api::programme_or_503;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::data::today;
 use crate::web::reviews::{
     MINUTE_TAKERS, MinutesForm, OpenForm, Shown, find, list_page, review_page,
 };
@@ -106,7 +105,7 @@ pub async fn open(
         title,
         day,
         form.chair.trim().to_string(),
-        &actor(&state, &user, today(&state, &programme)),
+        &actor(&state, &user, state.today(&programme)),
         "management review (web)",
     )
     .await;
@@ -152,7 +151,7 @@ pub async fn action_done(
                 state.store.as_ref(),
                 &review.id,
                 |_| Ok(ReviewEvent::ActionDone { action, note }),
-                &actor(&state, &user, today(&state, &programme)),
+                &actor(&state, &user, state.today(&programme)),
                 Some("action item done (web)"),
             )
             .await;

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::data::{evaluations, nonconformities, today};
+use crate::web::data::{evaluations, nonconformities};
 use crate::web::records::{self, REVIEWS};
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
@@ -86,7 +86,7 @@ pub(crate) async fn list_page(
 ) -> PageResult<Response> {
     let programme = programme_or_503(state)?;
     let registers = records::registers(state)?;
-    let today = today(state, &programme);
+    let today = state.today(&programme);
     let reviews = records::reviews(state).await?;
     let plain: Vec<Review> = reviews.iter().map(|(r, _)| r.clone()).collect();
     let due = Review::next_due(
@@ -226,7 +226,7 @@ pub(crate) async fn review_page(
     shown: Shown<'_>,
 ) -> Result<Response, PageError> {
     let settings = &programme.settings;
-    let today = today(state, programme);
+    let today = state.today(programme);
     let doc = input_pack(state, programme, review, all).await?;
     let name = |p: &str| format!("{} ({p})", settings.display_name(p));
     let discussion: Vec<Value> = INPUTS
@@ -418,7 +418,7 @@ pub async fn submit(
     user.check_csrf(&form.csrf)?;
     let programme = programme_or_503(&state)?;
     let (review, n, all) = find(&state, &id).await?;
-    let today = today(&state, &programme);
+    let today = state.today(&programme);
     let checked = if MINUTE_TAKERS.contains(&user.user.role) {
         event_of(&programme, &user, &review, &form)
             .map_err(|p| (p, StatusCode::UNPROCESSABLE_ENTITY))

@@ -14,7 +14,7 @@ use crate::env::{Env, NOW};
 /// Raises a nonconformity on `raised`, takes it to an automatic check of
 /// M-AW-01 over `periods` periods planned for `check`, its one action
 /// implemented on `implemented`; returns its id.
-async fn implemented(
+pub async fn implemented(
     env: &Env,
     token: &str,
     raised: &str,

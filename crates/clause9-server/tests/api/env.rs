@@ -32,6 +32,8 @@ pub struct Env {
     pub dir: tempfile::TempDir,
     pub state: AppState,
     pub app: Router,
+    /// Moves the server's clock (it starts at `NOW`).
+    pub clock: clause9_app::SetTime,
     pg: Option<(String, String)>,
 }
 
@@ -130,16 +132,21 @@ impl Env {
             max_evidence_bytes: 64 * 1024,
             ..Settings::default()
         };
-        let mut state = AppState::new(store, programme, settings);
-        let now: jiff::Timestamp = NOW.parse().unwrap();
-        state.clock = Arc::new(move || now);
+        let (clock, hand) = clause9_app::Clock::set_by_test(NOW.parse().unwrap());
+        let state = AppState::new(store, programme, settings, clock);
         let app = clause9_server::router(state.clone());
         Env {
             dir,
             state,
             app,
+            clock: hand,
             pg,
         }
+    }
+
+    /// From now on the server's clock says `at` (an RFC 3339 instant).
+    pub fn set_now(&self, at: &str) {
+        self.clock.set(at.parse().unwrap());
     }
 
     /// Adds a user with `PASSWORD` and returns a fresh API token of theirs.

@@ -3,6 +3,7 @@
 
 mod access;
 mod corrective;
+mod dates;
 mod env;
 mod housekeeping;
 mod reads;
@@ -62,6 +63,8 @@ cases!(
     web::my_work_stores_values_and_shows_problems,
     housekeeping::housekeeping_deletes_expired_sessions_and_old_failures,
     corrective::red_indicators_raise_and_due_checks_run_in_one_process,
+    dates::the_corrective_job_acts_from_the_local_day,
+    dates::due_and_overdue_follow_the_local_day,
     workflow::nonconformities_follow_their_lifecycle,
     workflow::audits_need_independent_auditors_and_findings_open_nonconformities,
     workflow::reviews_are_minuted_signed_and_locked,

@@ -1,0 +1,8 @@
+//! The use cases of clause9, above core's pure rules and the store's
+//! persistence: what the command line, the REST API, the web pages and the
+//! background jobs all do, written once. Front ends only translate input and
+//! output.
+
+pub mod clock;
+
+pub use clock::{Clock, SetTime};
