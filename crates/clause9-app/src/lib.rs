@@ -4,5 +4,6 @@
 //! output.
 
 pub mod clock;
+pub mod records;
 
 pub use clock::{Clock, SetTime};

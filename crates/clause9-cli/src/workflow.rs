@@ -1,6 +1,6 @@
 //! Wiring shared by the workflow commands (nc, audit, review, oscal): the
 //! programme with its registers and store, dates, who records, new events;
-//! the records themselves are `clause9_store::records`, shared with the server.
+//! the records themselves are `clause9_app::records`, shared with the server.
 
 pub mod audit;
 pub mod audit_plan;
@@ -16,7 +16,7 @@ use clause9_core::Programme;
 use clause9_core::doc::Doc;
 use clause9_core::registers::Registers;
 use clause9_store::Store;
-use clause9_store::records::{Actor, RecordError};
+use clause9_app::records::{Actor, RecordError};
 use jiff::civil::Date;
 
 use crate::cli::StoreArgs;

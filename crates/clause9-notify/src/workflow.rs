@@ -12,7 +12,7 @@ use clause9_core::nonconformity::{Nonconformity, State};
 use clause9_core::registers::Registers;
 use clause9_core::review::Review;
 use clause9_store::Store;
-use clause9_store::records::{audits, nonconformities, reviews};
+use clause9_app::records::{audits, nonconformities, reviews};
 use jiff::civil::Date;
 
 use crate::notices::people;
@@ -191,7 +191,7 @@ impl NoticeSource for WorkflowNotices {
             let ncs = nonconformities::load_all(store).await?;
             let audits = audits::load_all(store).await?;
             let reviews = reviews::load_all(store).await?;
-            Ok::<_, clause9_store::records::RecordError>((ncs, audits, reviews))
+            Ok::<_, clause9_app::records::RecordError>((ncs, audits, reviews))
         };
         match loaded.await {
             Ok((ncs, audits, list)) => workflow_notices(

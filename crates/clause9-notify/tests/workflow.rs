@@ -13,7 +13,7 @@ use clause9_core::nonconformity::{Action, Check, CheckMethod, Event, Source, Tra
 use clause9_core::registers::Registers;
 use clause9_notify::{Channels, Mailer, NoticeKind, NoticeSource, WorkflowNotices, deliver};
 use clause9_store::accounts::Change;
-use clause9_store::records::{Actor, audits, nonconformities, reviews};
+use clause9_app::records::{Actor, audits, nonconformities, reviews};
 use jiff::Timestamp;
 use jiff::civil::Date;
 

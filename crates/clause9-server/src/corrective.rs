@@ -12,8 +12,8 @@
 
 use std::time::Duration;
 
-use clause9_store::records::Actor;
-use clause9_store::records::nonconformities::{DueCheck, verify_due};
+use clause9_app::records::Actor;
+use clause9_app::records::nonconformities::{DueCheck, verify_due};
 
 use crate::api::evaluations::{current_month, evaluate};
 use crate::api::records::programme_and_registers;
@@ -49,7 +49,7 @@ async fn run(state: &AppState) -> ApiResult<Checked> {
     for period in [month.prev().prev(), month.prev()] {
         let evaluation = evaluate(state, &programme, period).await?;
         checked.raised.extend(
-            clause9_store::records::red::raise_from_red(
+            clause9_app::records::red::raise_from_red(
                 &programme,
                 &evaluation,
                 state.store.as_ref(),

@@ -17,7 +17,6 @@ mod error;
 pub mod jobs;
 pub mod notifications;
 mod postgres;
-pub mod records;
 mod reports;
 mod rows;
 mod shared;

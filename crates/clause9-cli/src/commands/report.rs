@@ -63,7 +63,7 @@ pub async fn run(args: ReportArgs<'_>) -> CliResult {
         .into_iter()
         .filter(|c| c.state == CollectionState::Overdue)
         .collect();
-    let nonconformities = clause9_store::records::nonconformities::load_all(store.as_ref()).await?;
+    let nonconformities = clause9_app::records::nonconformities::load_all(store.as_ref()).await?;
     let now = crate::context::now(&programme);
     let report = Report::build(&Input {
         programme: &programme,

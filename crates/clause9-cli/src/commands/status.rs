@@ -6,7 +6,7 @@ use std::path::Path;
 
 use clause9_core::engine::Values;
 use clause9_core::schedule::{CollectionState, collection_status};
-use clause9_store::records;
+use clause9_app::records;
 use serde::Serialize;
 
 use crate::cli::{Format, StoreArgs};

@@ -5,7 +5,7 @@
 use clause9_core::audit::report::{checklist, checklist_doc, report_doc};
 use clause9_core::audit::{Audit, Plan, ScopeItem};
 use clause9_store::Store;
-use clause9_store::records::audits::{self as records, NewFinding};
+use clause9_app::records::audits::{self as records, NewFinding};
 use serde_json::json;
 
 use super::{Ctx, actor, date, emit, open, why};
@@ -23,7 +23,7 @@ async fn load_one(ctx: &Ctx, id: &str) -> CliResult<(Audit, usize)> {
     records::load(ctx.store.as_ref(), id)
         .await
         .map_err(|e| match e {
-            clause9_store::records::RecordError::NotFound(_) => {
+            clause9_app::records::RecordError::NotFound(_) => {
                 CliError::invalid(format!("no audit `{id}`: see `clause9 audit list`"))
             }
             other => other.into(),
@@ -238,7 +238,7 @@ async fn finding(
     .await
     .map_err(|e| match e {
         // the command line names its flags
-        clause9_store::records::RecordError::Refused(lines) => CliError::Invalid(
+        clause9_app::records::RecordError::Refused(lines) => CliError::Invalid(
             lines
                 .into_iter()
                 .map(|l| {

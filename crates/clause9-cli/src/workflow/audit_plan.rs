@@ -19,7 +19,7 @@ use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
 async fn programme_slots(ctx: &Ctx, start: Period, months: u32, day: Date) -> CliResult<Vec<Slot>> {
-    Ok(clause9_store::records::audit_programme::programme_slots(
+    Ok(clause9_app::records::audit_programme::programme_slots(
         &ctx.programme,
         &ctx.registers,
         ctx.store.as_ref(),

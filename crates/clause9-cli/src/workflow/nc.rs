@@ -5,7 +5,7 @@ use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Source, Transition, next_step,
 };
 use clause9_store::Store;
-use clause9_store::records::nonconformities as records;
+use clause9_app::records::nonconformities as records;
 use jiff::civil::Date;
 use serde_json::json;
 
@@ -31,7 +31,7 @@ async fn transition(ctx: &Ctx, id: &str, t: Transition) -> CliResult<Nonconformi
     )
     .await
     .map_err(|e| match e {
-        clause9_store::records::RecordError::NotFound(_) => {
+        clause9_app::records::RecordError::NotFound(_) => {
             CliError::invalid(format!("no nonconformity `{id}`: see `clause9 nc list`"))
         }
         other => other.into(),

@@ -1,5 +1,5 @@
 //! Red indicators with `on_red = "nonconformity"` raise a nonconformity when
-//! evaluated (the rule is `clause9_store::records::red`, shared with the
+//! evaluated (the rule is `clause9_app::records::red`, shared with the
 //! server's job). Also the overdue work shown by `clause9 status`.
 
 use clause9_core::Programme;
@@ -17,7 +17,7 @@ pub async fn raise_from_red(
     store: &dyn Store,
     today: Date,
 ) -> CliResult<Vec<String>> {
-    Ok(clause9_store::records::red::raise_from_red(
+    Ok(clause9_app::records::red::raise_from_red(
         programme,
         evaluation,
         store,

@@ -4,8 +4,8 @@
 
 use clause9_core::review::{Review, ReviewAction, ReviewEvent};
 use clause9_store::Store;
-use clause9_store::records::RecordError;
-use clause9_store::records::reviews::{self as records, check_person};
+use clause9_app::records::RecordError;
+use clause9_app::records::reviews::{self as records, check_person};
 use jiff::civil::Date;
 use serde_json::json;
 

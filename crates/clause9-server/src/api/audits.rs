@@ -2,7 +2,7 @@
 //! with its history, planning with independent and competent auditors (a
 //! conflicted auditor is refused with 403 naming the conflict), checklists,
 //! finding grades, findings (a nonconformity grade opens a 10.2 record) and
-//! completion — through the same `clause9_store::records::audits` as
+//! completion — through the same `clause9_app::records::audits` as
 //! `clause9 audit`. Anyone signed in reads; admins and auditors plan and
 //! complete; findings are recorded by an assigned auditor (or an admin) who
 //! is independent of the audit's scope.
@@ -13,8 +13,8 @@ use axum::http::StatusCode;
 use clause9_core::audit::report::checklist;
 use clause9_core::audit::{Audit, Plan};
 use clause9_store::accounts::Role;
-use clause9_store::records::audits::{self as records, NewFinding};
-use clause9_store::records::reason;
+use clause9_app::records::audits::{self as records, NewFinding};
+use clause9_app::records::reason;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -470,7 +470,7 @@ pub async fn programme(
         ));
     }
     // the risk signals as they stood when the programme starts
-    let slots = clause9_store::records::audit_programme::programme_slots(
+    let slots = clause9_app::records::audit_programme::programme_slots(
         &programme,
         &registers,
         state.store.as_ref(),

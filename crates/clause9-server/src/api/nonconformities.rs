@@ -1,7 +1,7 @@
 //! `/api/v1/nonconformities`: nonconformities and corrective actions (10.2).
 //! Lists with filters, one record with its whole history, raising, every
 //! lifecycle step, SMART actions, effectiveness checks — through the same
-//! `clause9_store::records::nonconformities` as `clause9 nc`. Anyone signed
+//! `clause9_app::records::nonconformities` as `clause9 nc`. Anyone signed
 //! in reads; admins, owners, auditors and reviewers raise; admins and owners
 //! take the steps.
 
@@ -12,7 +12,7 @@ use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Source, Transition, next_step,
 };
 use clause9_store::accounts::Role;
-use clause9_store::records::nonconformities as records;
+use clause9_app::records::nonconformities as records;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -210,7 +210,7 @@ pub async fn raise(
         "management_review" => Source::ManagementReview { reference },
         _ => Source::Other { reference },
     };
-    let why = clause9_store::records::reason(b.why.as_deref(), Some(&b.description))?;
+    let why = clause9_app::records::reason(b.why.as_deref(), Some(&b.description))?;
     let t = Transition {
         event: Event::Raised {
             source,
@@ -240,7 +240,7 @@ async fn step(
     let programme = programme_or_503(state)?;
     let who = actor(state, &programme, caller, on)?;
     let t = Transition {
-        why: clause9_store::records::reason(why, Some(event.name()))?,
+        why: clause9_app::records::reason(why, Some(event.name()))?,
         event,
         by: who.by,
         on: who.on,

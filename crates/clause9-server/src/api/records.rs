@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use clause9_core::Programme;
 use clause9_core::registers::Registers;
 use clause9_store::StoredEvent;
-use clause9_store::records::{Actor, RecordError};
+use clause9_app::records::{Actor, RecordError};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -2,7 +2,7 @@
 //! history, the input pack from live data, the minutes (attendees,
 //! discussion, decisions, action items), the chair's sign-off that locks them
 //! (every later change but the follow-up of action items is a 409) — through
-//! the same `clause9_store::records::reviews` as `clause9 review`. Anyone
+//! the same `clause9_app::records::reviews` as `clause9 review`. Anyone
 //! signed in reads; admins and reviewers write the minutes; the chair signs;
 //! an action item is marked done by admins, reviewers or its owner.
 
@@ -11,8 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use clause9_core::review::{Review, ReviewAction, ReviewEvent};
 use clause9_store::accounts::Role;
-use clause9_store::records::RecordError;
-use clause9_store::records::reviews::{self as records, check_person};
+use clause9_app::records::RecordError;
+use clause9_app::records::reviews::{self as records, check_person};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -178,7 +178,7 @@ pub async fn open(
     let programme = programme_or_503(&state)?;
     let day = date("date", &b.date)?;
     let who = actor(&state, &programme, &caller, b.on.as_deref())?;
-    let why = clause9_store::records::reason(b.why.as_deref(), Some("management review"))?;
+    let why = clause9_app::records::reason(b.why.as_deref(), Some("management review"))?;
     let review = records::open(
         &programme,
         state.store.as_ref(),

@@ -1,7 +1,7 @@
 //! The audit lifecycle forms besides findings: planning an audit from the
 //! audits page (title, objectives, scope, criteria, dates, methods, its
 //! auditor) and completing one from its page. Both go through
-//! `clause9_store::records::audits`, the functions `clause9 audit` and the
+//! `clause9_app::records::audits`, the functions `clause9 audit` and the
 //! REST API use, so independence, competence and locking are checked the
 //! same way. Admins and auditors only; a refusal is an error page naming
 //! each problem.
@@ -10,8 +10,8 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use clause9_core::audit::Plan;
-use clause9_store::records::audits as store_audits;
-use clause9_store::records::{Actor, RecordError};
+use clause9_app::records::audits as store_audits;
+use clause9_app::records::{Actor, RecordError};
 use serde::Deserialize;
 
 use crate::api::audits::PLAN;

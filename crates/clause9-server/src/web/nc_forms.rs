@@ -2,7 +2,7 @@
 //! one, `POST /nonconformities/{id}/{step}` records a step (correct,
 //! analyse, action, implement, check, verify, close). Each form carries the
 //! session's CSRF token; the step goes through
-//! `clause9_store::records::nonconformities`, the same checks, state machine
+//! `clause9_app::records::nonconformities`, the same checks, state machine
 //! and event stream as `clause9 nc` and the REST API. A refusal shows the
 //! form again with the reason beside it.
 
@@ -14,8 +14,8 @@ use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Refused, Source, Transition,
 };
 use clause9_store::accounts::Role;
-use clause9_store::records::RecordError;
-use clause9_store::records::nonconformities::{
+use clause9_app::records::RecordError;
+use clause9_app::records::nonconformities::{
     apply, check_raise, measure_verdict, raise as raise_record,
 };
 use jiff::civil::Date;

@@ -222,7 +222,7 @@ pub async fn issue(
         history.extend(state.store.history(&m.id).await.map_err(ApiError::from)?);
     }
     // open nonconformities are reported with their corrective actions
-    let nonconformities = clause9_store::records::nonconformities::load_all(state.store.as_ref())
+    let nonconformities = clause9_app::records::nonconformities::load_all(state.store.as_ref())
         .await
         .map_err(ApiError::from)?;
     let bytes = {

@@ -2,15 +2,15 @@
 //! the reviews list (title, date and chair, as `clause9 review open`) and
 //! marking an action item done — also after the minutes are signed, since
 //! actions are followed up after the review. Both go through
-//! `clause9_store::records::reviews`, the functions the CLI and the REST API
+//! `clause9_app::records::reviews`, the functions the CLI and the REST API
 //! use; only admins and reviewers may use them (403 otherwise, shown on the page).
 
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use clause9_core::review::ReviewEvent;
-use clause9_store::records::reviews as store_reviews;
-use clause9_store::records::{Actor, RecordError};
+use clause9_app::records::reviews as store_reviews;
+use clause9_app::records::{Actor, RecordError};
 use jiff::civil::Date;
 use serde::Deserialize;
 

@@ -370,7 +370,7 @@ pub async fn reviews_are_opened_and_actions_followed_up_after_signing(env: &Env)
         opened.headers[header::LOCATION],
         "/reviews/MR-0002?saved=opened"
     );
-    let (review, n) = clause9_store::records::reviews::load(env.state.store.as_ref(), "MR-0002")
+    let (review, n) = clause9_app::records::reviews::load(env.state.store.as_ref(), "MR-0002")
         .await
         .unwrap();
     assert_eq!(
@@ -456,7 +456,7 @@ pub async fn reviews_are_opened_and_actions_followed_up_after_signing(env: &Env)
         "{}",
         unknown.text()
     );
-    let (review, _) = clause9_store::records::reviews::load(env.state.store.as_ref(), "MR-0001")
+    let (review, _) = clause9_app::records::reviews::load(env.state.store.as_ref(), "MR-0001")
         .await
         .unwrap();
     assert!(review.done.is_empty(), "nothing was recorded");
@@ -467,7 +467,7 @@ pub async fn reviews_are_opened_and_actions_followed_up_after_signing(env: &Env)
         ok.headers[header::LOCATION],
         "/reviews/MR-0001?saved=action_done"
     );
-    let (review, _) = clause9_store::records::reviews::load(env.state.store.as_ref(), "MR-0001")
+    let (review, _) = clause9_app::records::reviews::load(env.state.store.as_ref(), "MR-0001")
         .await
         .unwrap();
     assert_eq!(

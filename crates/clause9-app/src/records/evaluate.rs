@@ -8,7 +8,7 @@ use clause9_core::observation::Observation;
 use clause9_core::period::{Frequency, Period};
 use jiff::civil::Date;
 
-use crate::{Store, StoreError};
+use clause9_store::{Store, StoreError};
 
 /// The current observations an evaluation of `period` needs.
 pub async fn current_for(

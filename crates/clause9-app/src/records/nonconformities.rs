@@ -8,7 +8,7 @@ use clause9_core::nonconformity::{CheckMethod, Event, Nonconformity, Refused, Tr
 use jiff::civil::Date;
 
 use super::{RecordError, RecordResult, append, event, streams};
-use crate::{NewEvent, Store};
+use clause9_store::{NewEvent, Store};
 
 pub const PREFIX: &str = "nc/";
 

@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{Appended, NewEvent, Store, StoreError, StoredEvent};
+use clause9_store::{Appended, NewEvent, Store, StoreError, StoredEvent};
 
 /// Why a change to a record was not made.
 #[derive(Debug, thiserror::Error)]

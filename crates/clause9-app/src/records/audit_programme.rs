@@ -12,7 +12,7 @@ use clause9_core::registers::Registers;
 use jiff::civil::Date;
 
 use super::RecordResult;
-use crate::Store;
+use clause9_store::Store;
 
 /// What makes areas and controls more urgent on `day`.
 pub async fn signals(

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use super::nonconformities::{PREFIX, load_all, raise_event};
 use super::{RecordError, RecordResult, event};
-use crate::{Appended, Store};
+use clause9_store::{Appended, Store};
 
 /// Who raises them in the records.
 pub const RAISED_BY: &str = "clause9";

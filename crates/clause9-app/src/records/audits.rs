@@ -10,7 +10,7 @@ use clause9_core::nonconformity::{Event, Source, Transition};
 use clause9_core::registers::Registers;
 
 use super::{Actor, RecordError, RecordResult, append, decode, encode, event, streams};
-use crate::Store;
+use clause9_store::Store;
 
 pub const PREFIX: &str = "audit/";
 
@@ -183,7 +183,7 @@ async fn step(
     e: AuditEvent,
     actor: &Actor,
     why: &str,
-    more: Vec<crate::NewEvent>,
+    more: Vec<clause9_store::NewEvent>,
 ) -> RecordResult<Audit> {
     let locked = audit.completed.is_some();
     audit.apply(&e, actor.on).map_err(|m| {

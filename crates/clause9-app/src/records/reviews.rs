@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde_json::json;
 
 use super::{Actor, RecordError, RecordResult, append, decode, encode, event, streams};
-use crate::Store;
+use clause9_store::Store;
 
 pub const PREFIX: &str = "review/";
 
