@@ -18,36 +18,16 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use clause9_core::refusal::{Problem, Refusal};
 use clause9_store::{Appended, NewEvent, Store, StoreError, StoredEvent};
 
-/// Why a change to a record was not made.
+/// Why a use case did not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    /// No record with this id.
+    /// Refused by a rule or by the access policy: what and why, as data
+    /// that each front end words (`clause9_core::refusal`).
     #[error("{0}")]
-    NotFound(String),
-    /// A rule refused the change: one line per problem, each saying what to do.
-    #[error("{}", .0.join("; "))]
-    Refused(Vec<String>),
-    /// An action lacks what makes it SMART (the names of what is missing).
-    #[error("the action is not SMART: missing {}", .0.join(", "))]
-    NotSmart(Vec<String>),
-    /// A person is not independent of what they would audit (each conflict,
-    /// and any competence gap, named).
-    #[error("{}", .0.join("; "))]
-    NotIndependent(Vec<String>),
-    /// The record is not in a state that allows the step (what it waits for is said).
-    #[error("{0}")]
-    WrongState(String),
-    /// The record is locked (signed minutes, a completed audit).
-    #[error("{0}")]
-    Locked(String),
-    /// A manual effectiveness check needs the verdict and its evidence.
-    #[error("a manual effectiveness check needs the verdict (effective or not) and its evidence")]
-    VerdictNeeded,
-    /// Someone else changed the record meanwhile.
-    #[error("{0} was changed by someone else meanwhile; try again")]
-    Changed(String),
+    Refused(Refusal),
     /// A stored event cannot be read back.
     #[error("{0}")]
     Corrupt(String),
@@ -55,16 +35,68 @@ pub enum RecordError {
     Store(#[from] StoreError),
 }
 
+impl From<Refusal> for RecordError {
+    fn from(r: Refusal) -> RecordError {
+        RecordError::Refused(r)
+    }
+}
+
+impl From<clause9_core::nonconformity::Refused> for RecordError {
+    fn from(r: clause9_core::nonconformity::Refused) -> RecordError {
+        RecordError::Refused(r.into())
+    }
+}
+
 impl RecordError {
+    /// An invalid request: one problem, said in `message`.
     pub fn refused(message: impl Into<String>) -> RecordError {
-        RecordError::Refused(vec![message.into()])
+        let message = message.into();
+        Refusal::invalid(message.clone(), vec![Problem::new(message)]).into()
     }
 
-    /// The lines to show a person.
+    /// An invalid request about one field.
+    pub fn field(field: &str, detail: impl Into<String>) -> RecordError {
+        let detail = detail.into();
+        Refusal::invalid(detail.clone(), vec![Problem::field(field, detail)]).into()
+    }
+
+    /// An invalid request with several problems.
+    pub fn problems(message: impl Into<String>, problems: Vec<Problem>) -> RecordError {
+        Refusal::invalid(message, problems).into()
+    }
+
+    pub fn not_found(message: impl Into<String>) -> RecordError {
+        Refusal::not_found(message).into()
+    }
+
+    pub fn conflict(message: impl Into<String>) -> RecordError {
+        Refusal::conflict(message).into()
+    }
+
+    pub fn locked(message: impl Into<String>) -> RecordError {
+        Refusal::locked(message).into()
+    }
+
+    /// Someone else appended to `stream` meanwhile.
+    pub fn changed(stream: &str) -> RecordError {
+        RecordError::conflict(format!(
+            "{stream} was changed by someone else meanwhile; try again"
+        ))
+    }
+
+    /// The lines to show a person (fields named as the API names them).
     pub fn lines(&self) -> Vec<String> {
         match self {
-            RecordError::Refused(lines) | RecordError::NotIndependent(lines) => lines.clone(),
+            RecordError::Refused(r) => r.lines(str::to_string),
             other => vec![other.to_string()],
+        }
+    }
+
+    /// The refusal, if this is one.
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            RecordError::Refused(r) => Some(r),
+            _ => None,
         }
     }
 }
@@ -153,7 +185,7 @@ pub async fn append(store: &dyn Store, events: Vec<NewEvent>) -> RecordResult<bo
     match store.workflow().append_events(&events).await? {
         Appended::Stored(_) => Ok(true),
         Appended::AlreadyDone { .. } => Ok(false),
-        Appended::StreamChanged { stream } => Err(RecordError::Changed(stream)),
+        Appended::StreamChanged { stream } => Err(RecordError::changed(&stream)),
     }
 }
 
@@ -175,7 +207,8 @@ pub fn next_id<'a>(prefix: &str, used: impl Iterator<Item = &'a String>) -> Stri
 pub fn reason(why: Option<&str>, default: Option<&str>) -> RecordResult<String> {
     match why.filter(|w| !w.trim().is_empty()).or(default) {
         Some(w) if !w.trim().is_empty() => Ok(w.to_string()),
-        _ => Err(RecordError::refused(
+        _ => Err(RecordError::field(
+            "why",
             "say why: every step records its reason",
         )),
     }

@@ -9,14 +9,15 @@ pub mod oscal;
 pub mod red;
 pub mod review;
 
+use clause9_core::refusal::RefusalKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use clause9_app::records::{Actor, RecordError};
 use clause9_core::Programme;
 use clause9_core::doc::Doc;
 use clause9_core::registers::Registers;
 use clause9_store::Store;
-use clause9_app::records::{Actor, RecordError};
 use jiff::civil::Date;
 
 use crate::cli::StoreArgs;
@@ -87,19 +88,33 @@ pub fn person(programme: &Programme, flag: &str, id: &str) -> CliResult<String> 
     }
 }
 
+/// The flag that sets a request field (`success_criterion` → `--success`).
+pub fn flag(field: &str) -> String {
+    match field {
+        "success_criterion" => "--success".into(),
+        "whys" => "--why-chain".into(),
+        "effective" => "--effective or --not-effective".into(),
+        other => format!("--{}", other.replace('_', "-")),
+    }
+}
+
 impl From<RecordError> for CliError {
     fn from(e: RecordError) -> CliError {
         match e {
             RecordError::Store(e) => e.into(),
             RecordError::Corrupt(m) => CliError::Failed(anyhow::anyhow!(m)),
-            RecordError::Changed(stream) => CliError::Failed(anyhow::anyhow!(
-                "{stream} was changed by someone else meanwhile; run the command again"
-            )),
-            RecordError::VerdictNeeded => CliError::invalid(
-                "manual check: say --effective or --not-effective, with --evidence",
-            ),
-            other => CliError::Invalid(other.lines()),
+            RecordError::Refused(r) => CliError::Invalid(r.message_and_lines(flag)),
         }
+    }
+}
+
+/// A missing record said with where to look (`hint`); other errors as they are.
+pub fn or_missing(e: RecordError, hint: &str) -> CliError {
+    match e {
+        RecordError::Refused(r) if r.kind == RefusalKind::NotFound => {
+            CliError::invalid(format!("{}: {hint}", r.message))
+        }
+        other => other.into(),
     }
 }
 

@@ -445,7 +445,7 @@ fn a_year() {
     );
     assert!(
         err.contains("not SMART")
-            && err.contains("an owner (--owner)")
+            && err.contains("--owner: an owner is required")
             && err.contains("success criterion"),
         "{err}"
     );

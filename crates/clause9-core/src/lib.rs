@@ -1,6 +1,7 @@
 //! clause9-core: the programme model, periods, the formula language and the
 //! evaluation engine. Pure code: no IO, no async, no clock reads.
 
+pub mod access;
 pub mod analysis;
 pub mod audit;
 pub mod controls;
@@ -17,6 +18,7 @@ pub mod observation;
 pub mod period;
 pub mod programme;
 pub mod record;
+pub mod refusal;
 pub mod registers;
 pub mod review;
 pub mod schedule;

@@ -6,6 +6,7 @@
 pub mod events;
 pub mod from_red;
 
+use crate::refusal::{Problem, Refusal};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -82,23 +83,58 @@ pub enum Refused {
         what: &'static str,
         next: String,
     },
-    #[error("the action is not SMART: missing {}", .0.join(", "))]
+    /// The fields an action lacks (`description`, `owner`, `due`,
+    /// `success_criterion`).
+    #[error("the action is not SMART: missing {}", .0.iter().map(|f| smart_part(f)).collect::<Vec<_>>().join(", "))]
     NotSmart(Vec<&'static str>),
+    /// A field the step needs is blank.
+    #[error("{message}")]
+    Missing {
+        field: &'static str,
+        message: &'static str,
+    },
     #[error("{0}")]
     Invalid(String),
+}
+
+/// What a missing field of an action is, in words.
+pub fn smart_part(field: &str) -> &'static str {
+    match field {
+        "description" => "a description",
+        "owner" => "an owner",
+        "due" => "a due date",
+        _ => "a measurable success criterion",
+    }
+}
+
+impl From<Refused> for Refusal {
+    fn from(e: Refused) -> Refusal {
+        match &e {
+            Refused::WrongState { .. } => Refusal::conflict(e.to_string()),
+            Refused::NotSmart(fields) => Refusal::invalid(
+                e.to_string(),
+                fields
+                    .iter()
+                    .map(|f| Problem::field(*f, format!("{} is required", smart_part(f))))
+                    .collect(),
+            ),
+            Refused::Missing { field, message } => {
+                Refusal::invalid(*message, vec![Problem::field(*field, *message)])
+            }
+            Refused::Invalid(m) => Refusal::invalid(m.clone(), vec![Problem::new(m.clone())]),
+        }
+    }
 }
 
 /// What a record in each state waits for.
 pub fn next_step(state: State) -> &'static str {
     match state {
-        State::Raised => "record the correction (`nc correct`)",
-        State::Corrected | State::Reopened => "analyse the root cause (`nc analyse`)",
-        State::RootCauseAnalysed => "plan an action (`nc action`)",
-        State::ActionPlanned => {
-            "implement the actions (`nc implement`) and plan a check (`nc check`)"
-        }
-        State::Implemented => "verify effectiveness (`nc verify`) on the planned check date",
-        State::Verified => "close it (`nc close`)",
+        State::Raised => "record the correction",
+        State::Corrected | State::Reopened => "analyse the root cause",
+        State::RootCauseAnalysed => "plan an action",
+        State::ActionPlanned => "implement the actions and plan an effectiveness check",
+        State::Implemented => "verify effectiveness on the planned check date",
+        State::Verified => "close it",
         State::Closed => "nothing: it is closed",
     }
 }
@@ -158,7 +194,10 @@ impl Nonconformity {
     /// Checks a transition against the current state and applies it.
     pub fn apply(&mut self, t: &Transition) -> Result<(), Refused> {
         if t.why.trim().is_empty() {
-            return Err(Refused::Invalid("say why (--why)".into()));
+            return Err(Refused::Missing {
+                field: "why",
+                message: "say why: every step records its reason",
+            });
         }
         if t.on < self.history.last().map_or(self.raised_on, |s| s.on) {
             return Err(Refused::Invalid(format!(
@@ -188,9 +227,10 @@ impl Nonconformity {
                     return Err(self.refuse("a root cause analysis"));
                 }
                 if cause.trim().is_empty() && whys.is_empty() {
-                    return Err(Refused::Invalid(
-                        "give the root cause (--cause) or the five whys (--why-chain)".into(),
-                    ));
+                    return Err(Refused::Missing {
+                        field: "cause",
+                        message: "give the root cause, or the five whys that lead to it",
+                    });
                 }
                 self.whys = whys.clone();
                 self.root_cause = Some(if cause.trim().is_empty() {
@@ -260,7 +300,7 @@ impl Nonconformity {
                 }
                 let Some(check) = &self.check else {
                     return Err(Refused::Invalid(format!(
-                        "{} has no planned check: plan one first (`nc check`)",
+                        "{} has no planned check: plan one first",
                         self.id
                     )));
                 };
@@ -271,9 +311,10 @@ impl Nonconformity {
                     )));
                 }
                 if evidence.trim().is_empty() {
-                    return Err(Refused::Invalid(
-                        "give the evidence of the check (--evidence)".into(),
-                    ));
+                    return Err(Refused::Missing {
+                        field: "evidence",
+                        message: "give the evidence of the check",
+                    });
                 }
                 if *effective {
                     self.state = State::Verified;

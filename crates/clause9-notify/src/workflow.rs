@@ -6,13 +6,13 @@
 
 use std::sync::Arc;
 
+use clause9_app::records::{audits, nonconformities, reviews};
 use clause9_core::Programme;
 use clause9_core::audit::Audit;
 use clause9_core::nonconformity::{Nonconformity, State};
 use clause9_core::registers::Registers;
 use clause9_core::review::Review;
 use clause9_store::Store;
-use clause9_app::records::{audits, nonconformities, reviews};
 use jiff::civil::Date;
 
 use crate::notices::people;

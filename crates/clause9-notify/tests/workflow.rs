@@ -8,12 +8,12 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use clause9_app::records::{Actor, audits, nonconformities, reviews};
 use clause9_core::audit::{Plan, ScopeItem};
 use clause9_core::nonconformity::{Action, Check, CheckMethod, Event, Source, Transition};
 use clause9_core::registers::Registers;
 use clause9_notify::{Channels, Mailer, NoticeKind, NoticeSource, WorkflowNotices, deliver};
 use clause9_store::accounts::Change;
-use clause9_app::records::{Actor, audits, nonconformities, reviews};
 use jiff::Timestamp;
 use jiff::civil::Date;
 

@@ -5,6 +5,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use clause9_app::records::RecordError;
+use clause9_core::refusal::{Refusal, RefusalKind};
 use clause9_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -87,6 +89,45 @@ impl ApiError {
             "internal",
             "the server failed to handle the request; the server log has the details",
         )
+    }
+}
+
+/// The one mapping from a refusal's kind to an HTTP status, for the API
+/// and the pages alike.
+pub fn status_of(kind: RefusalKind) -> StatusCode {
+    match kind {
+        RefusalKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        RefusalKind::NotFound => StatusCode::NOT_FOUND,
+        RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+        RefusalKind::Conflict | RefusalKind::Locked => StatusCode::CONFLICT,
+    }
+}
+
+/// A refusal of the rules: its kind's status and code, its message, and
+/// each problem as `field: detail` (the API names fields as its JSON keys).
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> ApiError {
+        let details = if r.problems.is_empty() {
+            Vec::new()
+        } else {
+            r.lines(str::to_string)
+        };
+        ApiError {
+            status: status_of(r.kind),
+            code: r.kind.as_str(),
+            message: r.message,
+            details,
+        }
+    }
+}
+
+impl From<RecordError> for ApiError {
+    fn from(e: RecordError) -> ApiError {
+        match e {
+            RecordError::Refused(r) => r.into(),
+            RecordError::Corrupt(m) => ApiError::internal(m),
+            RecordError::Store(e) => e.into(),
+        }
     }
 }
 

@@ -114,6 +114,29 @@ impl From<ApiError> for PageError {
     }
 }
 
+/// A refusal of the rules as the lines to show beside a form and the
+/// status to send them with (the API's one mapping, `error::status_of`); a
+/// record that does not exist, or a failure, is an error page instead, its
+/// message ending with `look` (where to find the records).
+pub fn form_refusal(
+    e: clause9_app::records::RecordError,
+    look: &str,
+) -> Result<(Vec<String>, StatusCode), PageError> {
+    use clause9_app::records::RecordError;
+    use clause9_core::refusal::RefusalKind;
+    match e {
+        RecordError::Refused(r) if r.kind == RefusalKind::NotFound => Err(PageError {
+            status: StatusCode::NOT_FOUND,
+            message: format!("{}; {look}", r.message),
+        }),
+        RecordError::Refused(r) => Ok((
+            r.message_and_lines(str::to_string),
+            crate::error::status_of(r.kind),
+        )),
+        other => Err(ApiError::from(other).into()),
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let title = self

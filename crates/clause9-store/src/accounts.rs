@@ -11,47 +11,8 @@ use serde::Serialize;
 
 use crate::error::StoreError;
 
-/// What an account may do; mapped to the responsible parties of the
-/// programme (ISO/IEC 27004 6.5) and of audits and reviews.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Owner,
-    Collector,
-    Analyst,
-    Auditor,
-    Reviewer,
-    Viewer,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::Admin,
-        Role::Owner,
-        Role::Collector,
-        Role::Analyst,
-        Role::Auditor,
-        Role::Reviewer,
-        Role::Viewer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-            Role::Collector => "collector",
-            Role::Analyst => "analyst",
-            Role::Auditor => "auditor",
-            Role::Reviewer => "reviewer",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == text)
-    }
-}
+/// Roles are the access policy's (`clause9_core::access`).
+pub use clause9_core::access::Role;
 
 /// A stored account.
 #[derive(Clone, PartialEq, Serialize)]

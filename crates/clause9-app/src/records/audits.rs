@@ -9,6 +9,8 @@ use clause9_core::audit::{Audit, AuditEvent, Finding, Plan, ScopeItem};
 use clause9_core::nonconformity::{Event, Source, Transition};
 use clause9_core::registers::Registers;
 
+use clause9_core::refusal::{Problem, Refusal};
+
 use super::{Actor, RecordError, RecordResult, append, decode, encode, event, streams};
 use clause9_store::Store;
 
@@ -36,7 +38,7 @@ pub async fn load(store: &dyn Store, id: &str) -> RecordResult<(Audit, usize)> {
     let events = streams(store, &format!("{PREFIX}{id}")).await?;
     let list = events
         .get(id)
-        .ok_or_else(|| RecordError::NotFound(format!("no audit `{id}`")))?;
+        .ok_or_else(|| RecordError::not_found(format!("no audit `{id}`")))?;
     let decoded = list
         .iter()
         .map(decode::<AuditEvent>)
@@ -97,14 +99,21 @@ pub fn check_auditor(
     let independent = conflicted.is_empty();
     let mut problems = conflicted;
     problems.extend(competence_gaps(registers, scope, person));
-    let lines: Vec<String> = problems
+    let problems: Vec<Problem> = problems
         .into_iter()
-        .map(|c| format!("{person} cannot audit this scope: {c}"))
+        .map(|c| Problem::field("auditor", format!("{person} cannot audit this scope: {c}")))
         .collect();
     if !independent {
-        Err(RecordError::NotIndependent(lines))
-    } else if !lines.is_empty() {
-        Err(RecordError::Refused(lines))
+        Err(
+            Refusal::forbidden(format!("{person} is not independent of what is audited"))
+                .with(problems)
+                .into(),
+        )
+    } else if !problems.is_empty() {
+        Err(RecordError::problems(
+            format!("{person} is not competent for this scope"),
+            problems,
+        ))
     } else {
         Ok(())
     }
@@ -116,12 +125,21 @@ pub fn check_recorder(programme: &Programme, audit: &Audit, person: &str) -> Rec
     if conflicted.is_empty() {
         Ok(())
     } else {
-        Err(RecordError::NotIndependent(
-            conflicted
-                .into_iter()
-                .map(|c| format!("{person} may not record findings of {}: {c}", audit.id))
-                .collect(),
-        ))
+        Err(
+            Refusal::forbidden(format!("{person} is not independent of what is audited"))
+                .with(
+                    conflicted
+                        .into_iter()
+                        .map(|c| {
+                            Problem::new(format!(
+                                "{person} may not record findings of {}: {c}",
+                                audit.id
+                            ))
+                        })
+                        .collect(),
+                )
+                .into(),
+        )
     }
 }
 
@@ -188,7 +206,7 @@ async fn step(
     let locked = audit.completed.is_some();
     audit.apply(&e, actor.on).map_err(|m| {
         if locked {
-            RecordError::Locked(m)
+            RecordError::locked(m)
         } else {
             RecordError::refused(m)
         }
@@ -254,15 +272,19 @@ pub async fn record_finding(
             .iter()
             .map(|g| g.id.as_str())
             .collect();
-        return Err(RecordError::refused(format!(
-            "grade `{}`: use one of {}",
-            f.grade,
-            names.join(", ")
-        )));
+        return Err(RecordError::field(
+            "grade",
+            format!(
+                "`{}` is not a grade: use one of {}",
+                f.grade,
+                names.join(", ")
+            ),
+        ));
     };
     if f.evidence.trim().is_empty() {
-        return Err(RecordError::refused(
-            "evidence: every finding needs its evidence",
+        return Err(RecordError::field(
+            "evidence",
+            "every finding needs its evidence",
         ));
     }
     let item = scope_item(programme, registers, &f.item)?;

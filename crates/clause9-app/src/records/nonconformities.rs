@@ -4,24 +4,14 @@
 
 use clause9_core::Programme;
 use clause9_core::nonconformity::from_red::auto_verdict;
-use clause9_core::nonconformity::{CheckMethod, Event, Nonconformity, Refused, Transition};
+use clause9_core::nonconformity::{CheckMethod, Event, Nonconformity, Transition};
+use clause9_core::refusal::Problem;
 use jiff::civil::Date;
 
 use super::{RecordError, RecordResult, append, event, streams};
 use clause9_store::{NewEvent, Store};
 
 pub const PREFIX: &str = "nc/";
-
-/// A refusal of the lifecycle as a record error.
-pub fn refused(e: Refused) -> RecordError {
-    match e {
-        Refused::NotSmart(missing) => {
-            RecordError::NotSmart(missing.into_iter().map(str::to_string).collect())
-        }
-        wrong @ Refused::WrongState { .. } => RecordError::WrongState(wrong.to_string()),
-        other => RecordError::refused(other.to_string()),
-    }
-}
 
 /// Every nonconformity, rebuilt from its events, in id order.
 pub async fn load_all(store: &dyn Store) -> RecordResult<Vec<Nonconformity>> {
@@ -52,7 +42,7 @@ pub async fn load(store: &dyn Store, id: &str) -> RecordResult<Nonconformity> {
         .await?
         .into_iter()
         .find(|n| n.id == id)
-        .ok_or_else(|| RecordError::NotFound(format!("no nonconformity `{id}`")))
+        .ok_or_else(|| RecordError::not_found(format!("no nonconformity `{id}`")))
 }
 
 /// The event raising a new nonconformity (and its id), checked.
@@ -63,7 +53,7 @@ pub fn raise_event(
     at: jiff::Timestamp,
 ) -> RecordResult<(String, NewEvent)> {
     let id = super::next_id("NC", used.iter().map(|n| &n.id));
-    Nonconformity::replay(&id, std::slice::from_ref(t)).map_err(refused)?;
+    Nonconformity::replay(&id, std::slice::from_ref(t)).map_err(RecordError::from)?;
     let mut e = event(
         &format!("{PREFIX}{id}"),
         1,
@@ -121,7 +111,7 @@ pub async fn raise(
     let used = load_all(store).await?;
     let (id, e) = raise_event(&used, t, None, at)?;
     append(store, vec![e]).await?;
-    Nonconformity::replay(&id, std::slice::from_ref(t)).map_err(refused)
+    Nonconformity::replay(&id, std::slice::from_ref(t)).map_err(RecordError::from)
 }
 
 /// Applies a transition to a stored nonconformity and appends it. A planned
@@ -138,7 +128,7 @@ pub async fn apply(
     {
         action.id = format!("A{}", nc.actions.len() + 1);
     }
-    nc.apply(&t).map_err(refused)?;
+    nc.apply(&t).map_err(RecordError::from)?;
     let seq = nc.history.len();
     append(
         store,
@@ -180,7 +170,7 @@ pub async fn verify(
             on: actor.on,
             why: "probe".into(),
         })
-        .map_err(refused)?;
+        .map_err(RecordError::from)?;
     let (effective, evidence) = match nc.check.as_ref().map(|c| &c.method) {
         Some(CheckMethod::Measure { measure, periods }) => {
             // only periods that started after the last action was implemented count
@@ -197,7 +187,15 @@ pub async fn verify(
                 }
             }
         }
-        _ => manual.ok_or(RecordError::VerdictNeeded)?,
+        _ => manual.ok_or_else(|| {
+            RecordError::problems(
+                "a manual effectiveness check needs the verdict (effective or not) and its evidence",
+                vec![
+                    Problem::field("effective", "say whether the actions were effective"),
+                    Problem::field("evidence", "give the evidence of the check"),
+                ],
+            )
+        })?,
     };
     let default = if effective {
         "effectiveness check passed"
@@ -253,11 +251,8 @@ pub async fn verify_due(
     for id in due {
         let outcome = match verify(programme, store, &id, None, actor, why).await {
             Ok(nc) => DueCheck::Decided(Box::new(nc)),
-            Err(RecordError::Refused(lines)) => DueCheck::Undecided(lines.join("; ")),
-            // someone else verified it meanwhile: nothing left to do
-            Err(RecordError::WrongState(why) | RecordError::Changed(why)) => {
-                DueCheck::Undecided(why)
-            }
+            // not decidable yet, or someone else verified it meanwhile
+            Err(RecordError::Refused(r)) => DueCheck::Undecided(r.to_string()),
             Err(e) => return Err(e),
         };
         out.push((id, outcome));

@@ -96,7 +96,7 @@ pub async fn raise_from_red(
                 }
                 Appended::AlreadyDone { .. } => break,
                 Appended::StreamChanged { stream } if attempt == 5 => {
-                    return Err(RecordError::Changed(stream));
+                    return Err(RecordError::changed(&stream));
                 }
                 Appended::StreamChanged { .. } => {}
             }

@@ -34,7 +34,7 @@ pub async fn load(store: &dyn Store, id: &str) -> RecordResult<(Review, usize)> 
     let events = streams(store, &format!("{PREFIX}{id}")).await?;
     let list = events
         .get(id)
-        .ok_or_else(|| RecordError::NotFound(format!("no review `{id}`")))?;
+        .ok_or_else(|| RecordError::not_found(format!("no review `{id}`")))?;
     let decoded = list
         .iter()
         .map(decode::<ReviewEvent>)
@@ -104,7 +104,7 @@ pub async fn step(
     let locked = review.signed.is_some() && !matches!(e, ReviewEvent::ActionDone { .. });
     review.apply(&e, actor.on).map_err(|m| {
         if locked {
-            RecordError::Locked(m)
+            RecordError::locked(m)
         } else {
             RecordError::refused(m)
         }

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use clause9_app::records;
 use clause9_core::engine::Values;
 use clause9_core::schedule::{CollectionState, collection_status};
-use clause9_app::records;
 use serde::Serialize;
 
 use crate::cli::{Format, StoreArgs};

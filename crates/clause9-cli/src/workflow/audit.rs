@@ -2,10 +2,10 @@
 //! record findings (nonconformities open 10.2 records), complete, list,
 //! checklists, reports and coverage; `audit plan` is in `audit_plan.rs`.
 
+use clause9_app::records::audits::{self as records, NewFinding};
 use clause9_core::audit::report::{checklist, checklist_doc, report_doc};
 use clause9_core::audit::{Audit, Plan, ScopeItem};
 use clause9_store::Store;
-use clause9_app::records::audits::{self as records, NewFinding};
 use serde_json::json;
 
 use super::{Ctx, actor, date, emit, open, why};
@@ -22,12 +22,7 @@ pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Audit>> {
 async fn load_one(ctx: &Ctx, id: &str) -> CliResult<(Audit, usize)> {
     records::load(ctx.store.as_ref(), id)
         .await
-        .map_err(|e| match e {
-            clause9_app::records::RecordError::NotFound(_) => {
-                CliError::invalid(format!("no audit `{id}`: see `clause9 audit list`"))
-            }
-            other => other.into(),
-        })
+        .map_err(|e| super::or_missing(e, "see `clause9 audit list`"))
 }
 
 /// `REQ` or `REQ@AREA`, checked against the catalogue and the areas.
@@ -235,23 +230,7 @@ async fn finding(
         &actor(&ctx.programme, step)?,
         &why(step, Some("audit finding"))?,
     )
-    .await
-    .map_err(|e| match e {
-        // the command line names its flags
-        clause9_app::records::RecordError::Refused(lines) => CliError::Invalid(
-            lines
-                .into_iter()
-                .map(|l| {
-                    if l.starts_with("grade ") || l.starts_with("evidence:") {
-                        format!("--{l}")
-                    } else {
-                        l
-                    }
-                })
-                .collect(),
-        ),
-        other => other.into(),
-    })?;
+    .await?;
     let Some(f) = audit.findings.last() else {
         return Err(CliError::Failed(anyhow::anyhow!(
             "{} has no finding after recording one",

@@ -1,11 +1,11 @@
 //! `clause9 nc …`: raise, correct, analyse, plan actions, implement, plan and
 //! verify the effectiveness check, close; list and show with overdue work.
 
+use clause9_app::records::nonconformities as records;
 use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Source, Transition, next_step,
 };
 use clause9_store::Store;
-use clause9_app::records::nonconformities as records;
 use jiff::civil::Date;
 use serde_json::json;
 
@@ -30,12 +30,7 @@ async fn transition(ctx: &Ctx, id: &str, t: Transition) -> CliResult<Nonconformi
         crate::context::now(&ctx.programme),
     )
     .await
-    .map_err(|e| match e {
-        clause9_app::records::RecordError::NotFound(_) => {
-            CliError::invalid(format!("no nonconformity `{id}`: see `clause9 nc list`"))
-        }
-        other => other.into(),
-    })
+    .map_err(|e| super::or_missing(e, "see `clause9 nc list`"))
 }
 
 pub async fn run(command: NcCommand) -> CliResult {
@@ -62,7 +57,7 @@ pub async fn run(command: NcCommand) -> CliResult {
                 .ok_or_else(|| CliError::invalid(format!("no nonconformity `{id}`")))?;
             if list.format == Format::Json {
                 return Ok(output::json(
-                    &json!({ "nonconformity": nc, "overdue": nc.is_overdue(today), "next": next_step(nc.state) }),
+                    &json!({ "nonconformity": nc, "overdue": nc.is_overdue(today), "next": next_hint(nc.state) }),
                 )?);
             }
             show(&nc, today);
@@ -233,7 +228,7 @@ async fn step_on(
     say(format!(
         "{id}: {name}; now {} — next: {}",
         nc.state.as_str(),
-        next_step(nc.state)
+        next_hint(nc.state)
     ));
     Ok(())
 }
@@ -287,6 +282,21 @@ async fn verify(
     Ok(())
 }
 
+/// What the record waits for, with the command that does it.
+fn next_hint(state: clause9_core::nonconformity::State) -> String {
+    use clause9_core::nonconformity::State;
+    let command = match state {
+        State::Raised => "nc correct",
+        State::Corrected | State::Reopened => "nc analyse",
+        State::RootCauseAnalysed => "nc action",
+        State::ActionPlanned => "nc implement, nc check",
+        State::Implemented => "nc verify",
+        State::Verified => "nc close",
+        State::Closed => return next_step(state).to_string(),
+    };
+    format!("{} (`clause9 {command}`)", next_step(state))
+}
+
 /// "NC-0003: verified effective; now closed — next: …"
 fn say_verified(id: &str, nc: &Nonconformity) {
     let effective = nc.state != clause9_core::nonconformity::State::Reopened;
@@ -298,7 +308,7 @@ fn say_verified(id: &str, nc: &Nonconformity) {
             "NOT effective: reopened"
         },
         nc.state.as_str(),
-        next_step(nc.state)
+        next_hint(nc.state)
     ));
 }
 
@@ -407,7 +417,7 @@ fn show(nc: &Nonconformity, today: Date) {
     if !overdue.is_empty() {
         say(overdue);
     }
-    say(format!("next: {}", next_step(nc.state)));
+    say(format!("next: {}", next_hint(nc.state)));
     say("\nhistory:");
     for s in &nc.history {
         say(format!("  {} {} by {}: {}", s.on, s.event, s.by, s.why));

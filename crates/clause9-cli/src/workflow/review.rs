@@ -2,10 +2,10 @@
 //! discussion, decisions, action items), the chair's sign-off that locks
 //! them, and the follow-up of action items.
 
-use clause9_core::review::{Review, ReviewAction, ReviewEvent};
-use clause9_store::Store;
 use clause9_app::records::RecordError;
 use clause9_app::records::reviews::{self as records, check_person};
+use clause9_core::review::{Review, ReviewAction, ReviewEvent};
+use clause9_store::Store;
 use jiff::civil::Date;
 use serde_json::json;
 
@@ -46,12 +46,7 @@ async fn step_on(
     .await;
     let (_, e) = match (made, failed) {
         (_, Some(e)) => return Err(e),
-        (Err(RecordError::NotFound(_)), None) => {
-            return Err(CliError::invalid(format!(
-                "no review `{id}`: see `clause9 review list`"
-            )));
-        }
-        (made, None) => made?,
+        (made, None) => made.map_err(|e| super::or_missing(e, "see `clause9 review list`"))?,
     };
     say(format!("{id}: {}", e.name()));
     Ok(())

@@ -61,16 +61,16 @@ impl Action {
         let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
         let mut missing = Vec::new();
         if self.description.trim().is_empty() {
-            missing.push("a description (--description)");
+            missing.push("description");
         }
         if blank(&self.owner) {
-            missing.push("an owner (--owner)");
+            missing.push("owner");
         }
         if self.due.is_none() {
-            missing.push("a due date (--due)");
+            missing.push("due");
         }
         if blank(&self.success_criterion) {
-            missing.push("a measurable success criterion (--success)");
+            missing.push("success_criterion");
         }
         if missing.is_empty() {
             Ok(())

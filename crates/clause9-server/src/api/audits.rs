@@ -10,11 +10,11 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use clause9_app::records::audits::{self as records, NewFinding};
+use clause9_app::records::reason;
 use clause9_core::audit::report::checklist;
 use clause9_core::audit::{Audit, Plan};
 use clause9_store::accounts::Role;
-use clause9_app::records::audits::{self as records, NewFinding};
-use clause9_app::records::reason;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -8,17 +8,17 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use clause9_app::records::nonconformities as records;
 use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Source, Transition, next_step,
 };
 use clause9_store::accounts::Role;
-use clause9_app::records::nonconformities as records;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::page::{Page, PageParams};
 use crate::api::programme_or_503;
-use crate::api::records::{EventView, actor, api_words, body, date, history, to_json};
+use crate::api::records::{EventView, actor, body, date, history, to_json};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -141,7 +141,7 @@ async fn view(state: &AppState, nc: &Nonconformity) -> ApiResult<NcView> {
         nonconformity: to_json(nc)?,
         overdue: nc.is_overdue(today),
         overdue_work: records::overdue_parts(nc, today),
-        next: api_words(next_step(nc.state)),
+        next: next_step(nc.state).to_string(),
         events: history(state, &format!("{}{}", records::PREFIX, nc.id)).await?,
     })
 }

@@ -9,10 +9,10 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use clause9_core::review::{Review, ReviewAction, ReviewEvent};
-use clause9_store::accounts::Role;
 use clause9_app::records::RecordError;
 use clause9_app::records::reviews::{self as records, check_person};
+use clause9_core::review::{Review, ReviewAction, ReviewEvent};
+use clause9_store::accounts::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

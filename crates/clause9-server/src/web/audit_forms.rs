@@ -9,14 +9,13 @@
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use clause9_core::audit::Plan;
 use clause9_app::records::audits as store_audits;
 use clause9_app::records::{Actor, RecordError};
+use clause9_core::audit::Plan;
 use serde::Deserialize;
 
 use crate::api::audits::PLAN;
 use crate::api::programme_or_503;
-use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
 use crate::web::{PageError, PageResult, records};
@@ -72,17 +71,9 @@ fn may_plan(user: &WebUser) -> Result<(), PageError> {
 
 /// A refusal of the shared rules as a page error with its status.
 fn record_error(what: &str, e: RecordError) -> PageError {
-    match e {
-        RecordError::NotFound(m) => PageError {
-            status: StatusCode::NOT_FOUND,
-            message: format!("{m}; see the list of audits"),
-        },
-        RecordError::Corrupt(_) | RecordError::Store(_) => ApiError::from(e).into(),
-        RecordError::NotIndependent(lines) => refused(StatusCode::FORBIDDEN, what, lines),
-        e @ (RecordError::Locked(_) | RecordError::Changed(_)) => {
-            refused(StatusCode::CONFLICT, what, e.lines())
-        }
-        other => refused(StatusCode::UNPROCESSABLE_ENTITY, what, other.lines()),
+    match crate::web::form_refusal(e, "see the list of audits") {
+        Ok((lines, status)) => refused(status, what, lines),
+        Err(page) => page,
     }
 }
 

@@ -9,21 +9,20 @@
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use clause9_app::records::RecordError;
+use clause9_app::records::nonconformities::{
+    apply, check_raise, measure_verdict, raise as raise_record,
+};
 use clause9_core::Programme;
 use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Refused, Source, Transition,
 };
 use clause9_store::accounts::Role;
-use clause9_app::records::RecordError;
-use clause9_app::records::nonconformities::{
-    apply, check_raise, measure_verdict, raise as raise_record,
-};
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::api::programme_or_503;
-use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
 use crate::web::data::nonconformities;
@@ -112,22 +111,9 @@ fn refused(e: &Refused) -> String {
 }
 
 /// A refusal of the shared rules as lines beside the form; a missing
-/// record, a concurrent change or a store failure is a page error.
+/// record or a store failure is a page error.
 fn refusal_lines(e: RecordError) -> Result<Vec<String>, PageError> {
-    match e {
-        RecordError::NotFound(m) => Err(PageError {
-            status: StatusCode::NOT_FOUND,
-            message: format!("{}; pick one on the nonconformities board", plain(&m)),
-        }),
-        RecordError::Changed(stream) => Err(PageError {
-            status: StatusCode::CONFLICT,
-            message: format!(
-                "{stream} was changed by someone else meanwhile; reload the page and send the form again"
-            ),
-        }),
-        e @ (RecordError::Corrupt(_) | RecordError::Store(_)) => Err(ApiError::from(e).into()),
-        other => Ok(other.lines().iter().map(|l| plain(l)).collect()),
-    }
+    crate::web::form_refusal(e, "pick one on the nonconformities board").map(|(lines, _)| lines)
 }
 
 /// `POST /nonconformities`: raises a nonconformity by hand.

@@ -8,14 +8,13 @@
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use clause9_core::review::ReviewEvent;
 use clause9_app::records::reviews as store_reviews;
 use clause9_app::records::{Actor, RecordError};
+use clause9_core::review::ReviewEvent;
 use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::api::programme_or_503;
-use crate::error::ApiError;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
 use crate::web::reviews::{
@@ -34,26 +33,9 @@ fn refused_role(user: &WebUser, what: &str) -> Option<String> {
 }
 
 /// A refusal of the shared rules: the lines and the status to show them
-/// with on the page; a missing record, a concurrent change or a store
-/// failure is an error page.
+/// with on the page; a missing record or a store failure is an error page.
 fn refusal(e: RecordError) -> Result<(Vec<String>, StatusCode), PageError> {
-    match e {
-        RecordError::NotFound(m) => Err(PageError {
-            status: StatusCode::NOT_FOUND,
-            message: format!("{m}; see the list of reviews"),
-        }),
-        RecordError::Changed(stream) => Err(PageError {
-            status: StatusCode::CONFLICT,
-            message: format!(
-                "{stream} was changed by someone else meanwhile; reload the page and send the form again"
-            ),
-        }),
-        e @ (RecordError::Corrupt(_) | RecordError::Store(_)) => Err(ApiError::from(e).into()),
-        e @ (RecordError::Locked(_) | RecordError::WrongState(_)) => {
-            Ok((e.lines(), StatusCode::CONFLICT))
-        }
-        other => Ok((other.lines(), StatusCode::UNPROCESSABLE_ENTITY)),
-    }
+    crate::web::form_refusal(e, "see the list of reviews")
 }
 
 fn actor(state: &AppState, user: &WebUser, on: Date) -> Actor {

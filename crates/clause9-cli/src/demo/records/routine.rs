@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 
+use clause9_app::records::audit_programme::programme_slots;
 use clause9_core::audit::ScopeItem;
 use clause9_core::audit::coverage::coverage;
 use clause9_core::audit::independence::{competence_gaps, conflicts};
 use clause9_core::period::{Frequency, Period};
-use clause9_app::records::audit_programme::programme_slots;
 
 use super::Script;
 use crate::error::CliResult;
