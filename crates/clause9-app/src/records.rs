@@ -18,6 +18,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use clause9_core::Programme;
+use clause9_core::access::{self, Action, Caller, Role};
 use clause9_core::refusal::{Problem, Refusal};
 use clause9_store::{Appended, NewEvent, Store, StoreError, StoredEvent};
 
@@ -103,15 +105,55 @@ impl RecordError {
 
 pub type RecordResult<T> = Result<T, RecordError>;
 
-/// Who makes a change, when it happened (the date) and when it is recorded.
+/// Who makes a change, with which rights, when it happened (the date) and
+/// when it is recorded. Every use case asks the access policy
+/// (`clause9_core::access::may`) through [`Actor::may`] before it changes
+/// anything.
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// A person id, or `local:USER`.
     pub by: String,
+    /// The role the policy judges.
+    pub role: Role,
+    /// The account name, for refusals.
+    pub name: String,
     /// The date the step happened.
     pub on: Date,
     /// The time it is stored.
     pub at: Timestamp,
+}
+
+impl Actor {
+    /// A signed-in account acting as its person.
+    pub fn account(person: &str, role: Role, name: &str, on: Date, at: Timestamp) -> Actor {
+        Actor {
+            by: person.to_string(),
+            role,
+            name: name.to_string(),
+            on,
+            at,
+        }
+    }
+
+    /// Whoever can write the store directly (the command line, the server's
+    /// own jobs): an administrator, named by `by`.
+    pub fn local(by: &str, on: Date, at: Timestamp) -> Actor {
+        Actor::account(by, Role::Admin, by, on, at)
+    }
+
+    /// The policy's view of this actor.
+    pub fn caller(&self) -> Caller<'_> {
+        Caller {
+            role: self.role,
+            person: &self.by,
+            name: &self.name,
+        }
+    }
+
+    /// Whether this actor may do `action` (the one policy); the refusal otherwise.
+    pub fn may(&self, programme: &Programme, action: &Action) -> RecordResult<()> {
+        access::may(programme, &self.caller(), action).map_err(RecordError::from)
+    }
 }
 
 /// The events of every stream under `prefix` (`nc/`, `audit/AUD-0001`), grouped by record id.

@@ -118,13 +118,14 @@ pub fn or_missing(e: RecordError, hint: &str) -> CliError {
     }
 }
 
-/// Who records a step, on which date, stored now.
+/// Who records a step, on which date, stored now. The command line is a
+/// local tool: whoever may write the store acts as an administrator.
 pub fn actor(programme: &Programme, step: &Step) -> CliResult<Actor> {
-    Ok(Actor {
-        by: who(programme, step)?,
-        on: on(programme, step)?,
-        at: crate::context::now(programme),
-    })
+    Ok(Actor::local(
+        &who(programme, step)?,
+        on(programme, step)?,
+        crate::context::now(programme),
+    ))
 }
 
 /// Writes a document (or JSON) to a file or standard output.

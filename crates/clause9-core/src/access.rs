@@ -122,7 +122,7 @@ impl ActionKind {
             ActionKind::RecordValues => &[Admin, Owner, Collector],
             ActionKind::UploadEvidence => &[Admin, Owner, Collector],
             ActionKind::IssueReport => &[Admin, Owner, Analyst, Auditor, Reviewer],
-            ActionKind::RaiseNonconformity => &[Admin, Owner, Analyst, Auditor, Reviewer],
+            ActionKind::RaiseNonconformity => &[Admin, Owner, Auditor, Reviewer],
             ActionKind::WorkNonconformity => &[Admin, Owner],
             ActionKind::ImplementAction => &[Admin, Owner],
             ActionKind::VerifyEffectiveness => &[Admin, Owner, Auditor],
@@ -294,9 +294,26 @@ pub fn may(programme: &Programme, caller: &Caller, action: &Action) -> Result<()
     if allowed {
         return Ok(());
     }
-    Err(Refusal::forbidden(refusal_message(
-        programme, caller, action,
-    )))
+    Err(Refusal::forbidden(refusal_message(caller, action)))
+}
+
+/// Whether `caller`'s role may do `kind` at all, for the kinds whose rule
+/// needs no record (reports, evidence uploads, administration).
+pub fn may_kind(caller: &Caller, kind: ActionKind) -> Result<(), Refusal> {
+    if kind.roles().contains(&caller.role) {
+        Ok(())
+    } else {
+        Err(Refusal::forbidden(format!(
+            "the role `{}` may not {}; it needs one of: {}",
+            caller.role,
+            kind.describe(),
+            kind.roles()
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
 }
 
 /// The people a nonconformity is assigned to: the owner of its area, of the
@@ -322,7 +339,7 @@ fn responsible(programme: &Programme, caller: &Caller, nc: &Nonconformity) -> bo
     area_owner || measure_owner || action_owner
 }
 
-fn refusal_message(programme: &Programme, caller: &Caller, action: &Action) -> String {
+fn refusal_message(caller: &Caller, action: &Action) -> String {
     let kind = action.kind();
     let roles = || {
         kind.roles()
@@ -376,14 +393,11 @@ fn refusal_message(programme: &Programme, caller: &Caller, action: &Action) -> S
                 .map_or("nobody", |a| a.owner.as_str());
             format!("only admins, reviewers or the owner of {action} ({owner}) mark it done")
         }
-        _ => {
-            let _ = programme;
-            format!(
-                "the role `{role}` may not {}; it needs one of: {}",
-                kind.describe(),
-                roles()
-            )
-        }
+        _ => format!(
+            "the role `{role}` may not {}; it needs one of: {}",
+            kind.describe(),
+            roles()
+        ),
     }
 }
 

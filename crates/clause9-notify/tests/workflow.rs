@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use clause9_app::records::{Actor, audits, nonconformities, reviews};
+use clause9_core::Programme;
 use clause9_core::audit::{Plan, ScopeItem};
 use clause9_core::nonconformity::{Action, Check, CheckMethod, Event, Source, Transition};
 use clause9_core::registers::Registers;
@@ -95,7 +96,7 @@ fn action(owner: &str, due: &str) -> Event {
 
 /// NC-0001: A1 (it_lead) due 2026-11-01, not implemented. NC-0002: A1
 /// (security_lead) implemented, its check planned for 2026-11-18.
-async fn nonconformities(store: &dyn clause9_store::Store, at: Timestamp) {
+async fn nonconformities(programme: &Programme, store: &dyn clause9_store::Store, at: Timestamp) {
     for (owner, due) in [("it_lead", "2026-11-01"), ("security_lead", "2026-11-10")] {
         let raised = step(
             Event::Raised {
@@ -110,7 +111,10 @@ async fn nonconformities(store: &dyn clause9_store::Store, at: Timestamp) {
             "ceo",
             "2026-10-01",
         );
-        let nc = nonconformities::raise(store, &raised, at).await.unwrap();
+        let by = |t: &Transition| Actor::local(&t.by, t.on, at);
+        let nc = nonconformities::raise(programme, store, &by(&raised), &raised)
+            .await
+            .unwrap();
         let mut steps = vec![
             step(
                 Event::Corrected {
@@ -151,7 +155,9 @@ async fn nonconformities(store: &dyn clause9_store::Store, at: Timestamp) {
             ));
         }
         for t in steps {
-            nonconformities::apply(store, &nc.id, t, at).await.unwrap();
+            nonconformities::apply(programme, store, &by(&t), &nc.id, t.clone())
+                .await
+                .unwrap();
         }
     }
 }
@@ -168,12 +174,8 @@ async fn workflow_notices_go_to_the_right_people_as_they_chose_once() {
     let registers = Registers::default();
     let today = day("2026-11-20");
     let now: Timestamp = "2026-11-20T08:00:00Z".parse().unwrap();
-    nonconformities(store.as_ref(), now).await;
-    let actor = Actor {
-        by: "ceo".into(),
-        on: day("2026-11-01"),
-        at: now,
-    };
+    nonconformities(&programme, store.as_ref(), now).await;
+    let actor = Actor::local("ceo", day("2026-11-01"), now);
     // an audit of A.8.8 in area `it` (owned by it_lead) starting in 5 days;
     // one a month away is not announced yet
     for (title, start, end) in [

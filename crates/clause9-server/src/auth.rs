@@ -6,7 +6,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use clause9_core::Programme;
-use clause9_store::accounts::{Role, User};
+use clause9_core::access::{self, Action, ActionKind};
+use clause9_store::accounts::User;
 
 use crate::error::ApiError;
 use crate::secret::sha256_hex;
@@ -34,20 +35,27 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.user.role) {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(format!(
-                "the role `{}` may not do this; it needs one of: {}",
-                self.user.role.as_str(),
-                roles
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )))
-        }
+    /// Asks the one access policy (`clause9_core::access`) whether this
+    /// caller may do `action`: 403 with the policy's reason if not.
+    pub fn may(&self, programme: &Programme, action: &Action) -> Result<(), ApiError> {
+        access::may(programme, &access_of(&self.user), action).map_err(ApiError::from)
+    }
+}
+
+impl Caller {
+    /// Asks the policy's table whether this caller's role may do `kind`
+    /// (for the kinds whose rule needs no record).
+    pub fn may_kind(&self, kind: ActionKind) -> Result<(), ApiError> {
+        access::may_kind(&access_of(&self.user), kind).map_err(ApiError::from)
+    }
+}
+
+/// The policy's view of an account: its role, person and name.
+pub fn access_of(user: &User) -> access::Caller<'_> {
+    access::Caller {
+        role: user.role,
+        person: &user.person,
+        name: &user.username,
     }
 }
 
@@ -112,29 +120,4 @@ impl FromRequestParts<AppState> for Caller {
 /// Compares without stopping at the first difference.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Whether `user` may record values of `measure`: admins always; collectors
-/// when the measure's collector is their person or a group containing it;
-/// owners likewise for the measures they own.
-pub fn may_record(programme: &Programme, user: &User, measure: &str) -> Result<(), ApiError> {
-    let Some(m) = programme.measure(measure) else {
-        // Unknown ids are reported by the value checks (422).
-        return Ok(());
-    };
-    let is_me = |party: &str| crate::calendar::includes(programme, party, &user.person);
-    let allowed = match user.role {
-        Role::Admin => true,
-        Role::Collector => is_me(&m.roles.collector),
-        Role::Owner => is_me(&m.roles.owner),
-        _ => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "{} may not record values of {measure}: its collector is `{}`",
-            user.username, m.roles.collector
-        )))
-    }
 }

@@ -59,11 +59,7 @@ async fn run(state: &AppState) -> ApiResult<Checked> {
             .await?,
         );
     }
-    let actor = Actor {
-        by: ACTOR.into(),
-        on: day,
-        at: state.now(),
-    };
+    let actor = Actor::local(ACTOR, day, state.now());
     for (id, outcome) in verify_due(&programme, state.store.as_ref(), &actor, None).await? {
         match outcome {
             DueCheck::Decided(nc) if nc.state == clause9_core::nonconformity::State::Reopened => {

@@ -5,10 +5,10 @@
 
 use clause9_core::Programme;
 use clause9_core::audit::independence::{competence_gaps, conflicts};
-use clause9_core::audit::{Audit, AuditEvent, Finding, Plan, ScopeItem};
-use clause9_core::nonconformity::{Event, Source, Transition};
+use clause9_core::audit::{Audit, AuditEvent, Plan, ScopeItem, finding};
 use clause9_core::registers::Registers;
 
+use clause9_core::access::{self, Action, ActionKind, Caller};
 use clause9_core::refusal::{Problem, Refusal};
 
 use super::{Actor, RecordError, RecordResult, append, decode, encode, event, streams};
@@ -119,28 +119,46 @@ pub fn check_auditor(
     }
 }
 
-/// Refuses a person recording a finding of `audit` while not independent of its scope.
-pub fn check_recorder(programme: &Programme, audit: &Audit, person: &str) -> RecordResult<()> {
-    let conflicted = conflicts(programme, &audit.plan.scope, person);
-    if conflicted.is_empty() {
-        Ok(())
-    } else {
-        Err(
-            Refusal::forbidden(format!("{person} is not independent of what is audited"))
-                .with(
-                    conflicted
-                        .into_iter()
-                        .map(|c| {
-                            Problem::new(format!(
-                                "{person} may not record findings of {}: {c}",
-                                audit.id
-                            ))
-                        })
-                        .collect(),
-                )
-                .into(),
-        )
+/// Whether `caller` may record findings of `audit`: the access policy (an
+/// auditor assigned to it, or an admin), then independence of its scope and
+/// competence for it; the refusal names each conflict and gap.
+pub fn may_record_finding(
+    programme: &Programme,
+    registers: &Registers,
+    audit: &Audit,
+    caller: &Caller,
+) -> Result<(), Refusal> {
+    let person = caller.person;
+    let mut problems = Vec::new();
+    if let Err(r) = access::may(programme, caller, &Action::RecordFinding(audit)) {
+        if !ActionKind::RecordFinding.roles().contains(&caller.role) {
+            return Err(r);
+        }
+        // an auditor not assigned: said with every other reason at once
+        problems.push(Problem::new(r.message));
     }
+    let conflicted = conflicts(programme, &audit.plan.scope, person);
+    let independent = conflicted.is_empty();
+    problems.extend(
+        conflicted
+            .into_iter()
+            .chain(competence_gaps(registers, &audit.plan.scope, person))
+            .map(|c| {
+                Problem::new(format!(
+                    "{person} may not record findings of {}: {c}",
+                    audit.id
+                ))
+            }),
+    );
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let message = if !independent {
+        format!("{person} is not independent of what is audited")
+    } else {
+        format!("{person} may not record findings of {}", audit.id)
+    };
+    Err(Refusal::forbidden(message).with(problems))
 }
 
 /// Plans a new audit with its first auditors; returns it.
@@ -153,6 +171,7 @@ pub async fn create(
     actor: &Actor,
     why: &str,
 ) -> RecordResult<Audit> {
+    actor.may(programme, &Action::PlanAudit)?;
     if plan.end < plan.start {
         return Err(RecordError::refused(
             "the end date is before the start date",
@@ -235,6 +254,7 @@ pub async fn assign(
     actor: &Actor,
     why: &str,
 ) -> RecordResult<Audit> {
+    actor.may(programme, &Action::PlanAudit)?;
     let (audit, n) = load(store, id).await?;
     check_auditor(programme, registers, &audit.plan.scope, person)?;
     let e = AuditEvent::AuditorAssigned {
@@ -253,8 +273,10 @@ pub struct NewFinding {
     pub evidence: String,
 }
 
-/// Records a finding; a grade that is a nonconformity opens a 10.2 record
-/// with it (one transaction). Returns the audit and the opened record's id.
+/// Records a finding by `actor` (who may, and is independent and competent:
+/// [`may_record_finding`]); a grade that is a nonconformity opens a 10.2
+/// record with it (one transaction). The finding's own rules are core's
+/// (`audit::finding::record`). Returns the audit and the opened record's id.
 pub async fn record_finding(
     programme: &Programme,
     registers: &Registers,
@@ -264,77 +286,64 @@ pub async fn record_finding(
     actor: &Actor,
     why: &str,
 ) -> RecordResult<(Audit, Option<String>)> {
-    let (audit, n) = load(store, id).await?;
-    let Some(g) = registers.grade(&f.grade).cloned() else {
-        let names: Vec<&str> = registers
-            .audit
-            .grades
-            .iter()
-            .map(|g| g.id.as_str())
-            .collect();
-        return Err(RecordError::field(
-            "grade",
-            format!(
-                "`{}` is not a grade: use one of {}",
-                f.grade,
-                names.join(", ")
-            ),
-        ));
-    };
-    if f.evidence.trim().is_empty() {
-        return Err(RecordError::field(
-            "evidence",
-            "every finding needs its evidence",
-        ));
-    }
+    let (mut audit, n) = load(store, id).await?;
+    may_record_finding(programme, registers, &audit, &actor.caller())?;
     let item = scope_item(programme, registers, &f.item)?;
-    let fid = format!("F{}", audit.findings.len() + 1);
-    let mut more = Vec::new();
-    let mut nc_id = None;
-    if let Some(severity) = &g.nonconformity {
-        let t = Transition {
-            event: Event::Raised {
-                source: Source::AuditFinding {
-                    audit: audit.id.clone(),
-                    finding: fid.clone(),
-                },
-                description: f.statement.clone(),
-                severity: severity.clone(),
-                area: item.area.clone(),
-                controls: vec![item.requirement.clone()],
-            },
-            by: actor.by.clone(),
-            on: actor.on,
-            why: format!("{} found in audit {}", g.name, audit.id),
-        };
-        let ncs = super::nonconformities::load_all(store).await?;
-        let (nc, e) = super::nonconformities::raise_event(&ncs, &t, None, actor.at)?;
-        nc_id = Some(nc);
-        more.push(e);
-    }
-    let e = AuditEvent::FindingRecorded {
-        finding: Finding {
-            id: fid,
+    let nc_ids: Vec<String> = super::nonconformities::load_all(store)
+        .await?
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
+    let recorded = finding::record(
+        &audit,
+        registers,
+        &nc_ids,
+        finding::NewFinding {
             item,
-            grade: g.id.clone(),
+            grade: &f.grade,
             statement: f.statement,
             evidence: f.evidence,
-            nonconformity: nc_id.clone(),
+            by: &actor.by,
             on: actor.on,
         },
-    };
-    let audit = step(store, audit, n, e, actor, why, more).await?;
-    Ok((audit, nc_id))
+    )?;
+    let mut events = vec![event(
+        &format!("{PREFIX}{}", audit.id),
+        n + 1,
+        recorded.event.name(),
+        encode(&recorded.event, actor.on),
+        &actor.by,
+        why,
+        actor.at,
+    )];
+    if let Some((nc, t)) = &recorded.nonconformity {
+        events.push(event(
+            &format!("{}{nc}", super::nonconformities::PREFIX),
+            1,
+            "raised",
+            t.payload(),
+            &t.by,
+            &t.why,
+            actor.at,
+        ));
+    }
+    append(store, events).await?;
+    audit
+        .apply(&recorded.event, actor.on)
+        .map_err(RecordError::Corrupt)?;
+    Ok((audit, recorded.nonconformity.map(|(id, _)| id)))
 }
 
 /// Completes an audit with its summary; its record is locked afterwards.
 pub async fn complete(
+    programme: &Programme,
     store: &dyn Store,
     id: &str,
     summary: String,
     actor: &Actor,
     why: &str,
 ) -> RecordResult<Audit> {
+    actor.may(programme, &Action::PlanAudit)?;
     let (audit, n) = load(store, id).await?;
     step(
         store,

@@ -8,7 +8,9 @@ use clause9_core::nonconformity::{CheckMethod, Event, Nonconformity, Transition}
 use clause9_core::refusal::Problem;
 use jiff::civil::Date;
 
-use super::{RecordError, RecordResult, append, event, streams};
+use clause9_core::access::Action;
+
+use super::{Actor, RecordError, RecordResult, append, event, streams};
 use clause9_store::{NewEvent, Store};
 
 pub const PREFIX: &str = "nc/";
@@ -102,27 +104,41 @@ pub fn check_raise(
     problems
 }
 
-/// Raises a new nonconformity; returns it.
+/// Raises a new nonconformity as `actor`; returns it.
 pub async fn raise(
+    programme: &Programme,
     store: &dyn Store,
+    actor: &Actor,
     t: &Transition,
-    at: jiff::Timestamp,
 ) -> RecordResult<Nonconformity> {
+    actor.may(programme, &Action::RaiseNonconformity)?;
     let used = load_all(store).await?;
-    let (id, e) = raise_event(&used, t, None, at)?;
+    let (id, e) = raise_event(&used, t, None, actor.at)?;
     append(store, vec![e]).await?;
     Nonconformity::replay(&id, std::slice::from_ref(t)).map_err(RecordError::from)
 }
 
-/// Applies a transition to a stored nonconformity and appends it. A planned
-/// action without an id gets the next one (`A1`, `A2`, …).
+/// What the policy is asked before `event` is applied to `nc`.
+pub fn action_of<'a>(nc: &'a Nonconformity, event: &'a Event) -> Action<'a> {
+    match event {
+        Event::ActionImplemented { action, .. } => Action::ImplementAction(nc, action),
+        Event::Verified { .. } => Action::VerifyEffectiveness(nc),
+        _ => Action::WorkNonconformity(nc),
+    }
+}
+
+/// Applies a transition to a stored nonconformity as `actor` and appends
+/// it. A planned action without an id gets the next one (`A1`, `A2`, …).
 pub async fn apply(
+    programme: &Programme,
     store: &dyn Store,
+    actor: &Actor,
     id: &str,
     mut t: Transition,
-    at: jiff::Timestamp,
 ) -> RecordResult<Nonconformity> {
+    let at = actor.at;
     let mut nc = load(store, id).await?;
+    actor.may(programme, &action_of(&nc, &t.event))?;
     if let Event::ActionPlanned { action } = &mut t.event
         && action.id.is_empty()
     {
@@ -154,10 +170,11 @@ pub async fn verify(
     store: &dyn Store,
     id: &str,
     manual: Option<(bool, String)>,
-    actor: &super::Actor,
+    actor: &Actor,
     why: Option<&str>,
 ) -> RecordResult<Nonconformity> {
     let nc = load(store, id).await?;
+    actor.may(programme, &Action::VerifyEffectiveness(&nc))?;
     // the lifecycle's own checks (state, planned date) come first
     let mut probe = nc.clone();
     probe
@@ -211,7 +228,7 @@ pub async fn verify(
         on: actor.on,
         why: super::reason(why, Some(default))?,
     };
-    apply(store, id, t, actor.at).await
+    apply(programme, store, actor, id, t).await
 }
 
 /// What a run over the due automatic checks did with one record.

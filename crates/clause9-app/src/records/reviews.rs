@@ -11,6 +11,8 @@ use clause9_core::review::{Review, ReviewEvent};
 use jiff::civil::Date;
 use serde_json::json;
 
+use clause9_core::access::Action;
+
 use super::{Actor, RecordError, RecordResult, append, decode, encode, event, streams};
 use clause9_store::Store;
 
@@ -53,6 +55,7 @@ pub async fn open(
     actor: &Actor,
     why: &str,
 ) -> RecordResult<Review> {
+    actor.may(programme, &Action::OpenReview)?;
     if !programme.settings.people.contains_key(&chair) {
         return Err(RecordError::refused(format!(
             "chair: `{chair}` is not a person of this programme (see [people] in clause9.toml)"
@@ -89,10 +92,20 @@ pub fn check_person(programme: &Programme, what: &str, id: &str) -> RecordResult
     }
 }
 
-/// Appends one event to a review after checking it against the record;
-/// `make` builds the event from the current record. Signed minutes refuse
-/// every change but the follow-up of action items (`Locked`).
+/// What the policy is asked before `event` is added to `review`.
+pub fn action_of<'a>(review: &'a Review, event: &'a ReviewEvent) -> Action<'a> {
+    match event {
+        ReviewEvent::Signed { .. } => Action::SignMinutes(review),
+        ReviewEvent::ActionDone { action, .. } => Action::MarkReviewActionDone(review, action),
+        _ => Action::WriteMinutes(review),
+    }
+}
+
+/// Appends one event to a review as `actor` after checking it against the
+/// record; `make` builds the event from the current record. Signed minutes
+/// refuse every change but the follow-up of action items (`Locked`).
 pub async fn step(
+    programme: &Programme,
     store: &dyn Store,
     id: &str,
     make: impl FnOnce(&Review) -> RecordResult<ReviewEvent>,
@@ -101,6 +114,7 @@ pub async fn step(
 ) -> RecordResult<(Review, ReviewEvent)> {
     let (mut review, n) = load(store, id).await?;
     let e = make(&review)?;
+    actor.may(programme, &action_of(&review, &e))?;
     let locked = review.signed.is_some() && !matches!(e, ReviewEvent::ActionDone { .. });
     review.apply(&e, actor.on).map_err(|m| {
         if locked {

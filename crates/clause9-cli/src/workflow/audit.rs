@@ -126,6 +126,7 @@ pub async fn run(command: AuditCommand) -> CliResult {
             let ctx = open(&dir, &step.store).await?;
             load_one(&ctx, &rest[0]).await?;
             let audit = records::complete(
+                &ctx.programme,
                 ctx.store.as_ref(),
                 &rest[0],
                 summary,

@@ -1,6 +1,7 @@
 //! `clause9 nc …`: raise, correct, analyse, plan actions, implement, plan and
 //! verify the effectiveness check, close; list and show with overdue work.
 
+use clause9_app::records::Actor;
 use clause9_app::records::nonconformities as records;
 use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Source, Transition, next_step,
@@ -23,14 +24,10 @@ pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Nonconformity>> {
 
 /// Applies a transition to a stored nonconformity and appends it.
 async fn transition(ctx: &Ctx, id: &str, t: Transition) -> CliResult<Nonconformity> {
-    records::apply(
-        ctx.store.as_ref(),
-        id,
-        t,
-        crate::context::now(&ctx.programme),
-    )
-    .await
-    .map_err(|e| super::or_missing(e, "see `clause9 nc list`"))
+    let actor = Actor::local(&t.by, t.on, crate::context::now(&ctx.programme));
+    records::apply(&ctx.programme, ctx.store.as_ref(), &actor, id, t)
+        .await
+        .map_err(|e| super::or_missing(e, "see `clause9 nc list`"))
 }
 
 pub async fn run(command: NcCommand) -> CliResult {
@@ -103,8 +100,8 @@ pub async fn run(command: NcCommand) -> CliResult {
                 on: on(&ctx.programme, &step)?,
                 why: why(&step, Some(&description))?,
             };
-            let nc =
-                records::raise(ctx.store.as_ref(), &t, crate::context::now(&ctx.programme)).await?;
+            let actor = Actor::local(&t.by, t.on, crate::context::now(&ctx.programme));
+            let nc = records::raise(&ctx.programme, ctx.store.as_ref(), &actor, &t).await?;
             say(format!("raised {}", nc.id));
             Ok(())
         }

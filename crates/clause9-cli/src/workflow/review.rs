@@ -32,6 +32,7 @@ async fn step_on(
     let actor = actor(&ctx.programme, step)?;
     let mut failed = None;
     let made = records::step(
+        &ctx.programme,
         ctx.store.as_ref(),
         id,
         |review| {

@@ -1,12 +1,14 @@
 //! Recording a finding: its grade from the register (a nonconformity grade
 //! opens a 10.2 record, raised with the audit and finding as its source),
-//! its evidence required, and the item within the audit's scope. Shared by
-//! `clause9 audit finding` and the audit page.
+//! its statement and evidence required, the item within the audit's scope,
+//! and a completed audit locked. `clause9_app::records::audits` applies it
+//! for every front end.
 
 use jiff::civil::Date;
 
 use super::{Audit, AuditEvent, Finding, ScopeItem};
 use crate::nonconformity::{Event, Source, Transition};
+use crate::refusal::{Problem, Refusal};
 use crate::registers::Registers;
 
 /// What recording a finding stores.
@@ -30,32 +32,52 @@ pub struct NewFinding<'a> {
 }
 
 /// Checks a finding against the audit and the grades and builds its events;
-/// `nc_ids` are the nonconformity ids in use. The error says what to fix.
+/// `nc_ids` are the nonconformity ids in use. The refusal says what to fix.
 pub fn record(
     audit: &Audit,
     registers: &Registers,
     nc_ids: &[String],
     f: NewFinding,
-) -> Result<Recorded, String> {
-    let Some(g) = registers.grade(f.grade).cloned() else {
+) -> Result<Recorded, Refusal> {
+    if audit.completed.is_some() {
+        return Err(Refusal::locked(format!(
+            "{} is completed: its record is locked",
+            audit.id
+        )));
+    }
+    let mut problems = Vec::new();
+    let grade = registers.grade(f.grade).cloned();
+    if grade.is_none() {
         let names: Vec<&str> = registers
             .audit
             .grades
             .iter()
             .map(|g| g.id.as_str())
             .collect();
-        return Err(format!(
-            "grade `{}`: use one of {}",
-            f.grade,
-            names.join(", ")
+        problems.push(Problem::field(
+            "grade",
+            format!(
+                "`{}` is not a grade: use one of {}",
+                f.grade,
+                names.join(", ")
+            ),
         ));
-    };
+    }
     if f.statement.trim().is_empty() {
-        return Err("the finding needs a statement: what was found".into());
+        problems.push(Problem::field(
+            "statement",
+            "the finding needs a statement: what was found",
+        ));
     }
     if f.evidence.trim().is_empty() {
-        return Err("every finding needs its evidence".into());
+        problems.push(Problem::field(
+            "evidence",
+            "every finding needs its evidence",
+        ));
     }
+    let Some(g) = grade.filter(|_| problems.is_empty()) else {
+        return Err(Refusal::invalid("the finding was refused", problems));
+    };
     let fid = format!("F{}", audit.findings.len() + 1);
     let nonconformity = g.nonconformity.as_ref().map(|severity| {
         let id = crate::workflow::next_id("NC", nc_ids.iter());
@@ -87,8 +109,11 @@ pub fn record(
             on: f.on,
         },
     };
-    // the audit's own checks: in scope, an auditor assigned, not completed
-    audit.clone().apply(&event, f.on)?;
+    // the audit's own checks: in scope, an auditor assigned
+    audit
+        .clone()
+        .apply(&event, f.on)
+        .map_err(|m| Refusal::invalid(m.clone(), vec![Problem::field("item", m)]))?;
     Ok(Recorded {
         event,
         nonconformity,

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use clause9_core::access::ActionKind;
 use clause9_store::accounts::{Change, NewUser, Role};
 use clause9_store::audit::{AuditQuery, ChainReport};
 use serde::{Deserialize, Serialize};
@@ -41,7 +42,7 @@ pub async fn users(
     caller: Caller,
     Query(page): Query<PageParams>,
 ) -> ApiResult<Json<Page<UserView>>> {
-    caller.require(&[Role::Admin])?;
+    caller.may_kind(ActionKind::ManageAccounts)?;
     let all = state.store.accounts().users().await?;
     let views = all
         .into_iter()
@@ -64,7 +65,7 @@ pub async fn add_user(
     caller: Caller,
     Json(body): Json<NewUserBody>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
-    caller.require(&[Role::Admin])?;
+    caller.may_kind(ActionKind::ManageAccounts)?;
     let mut problems = Vec::new();
     let role = Role::parse(&body.role);
     if role.is_none() {
@@ -152,7 +153,7 @@ pub async fn audit_log(
     caller: Caller,
     Query(params): Query<AuditParams>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    caller.require(&[Role::Admin, Role::Auditor])?;
+    caller.may_kind(ActionKind::ReadAuditLog)?;
     let limit = params.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request("limit is 1 to 1000"));
@@ -184,6 +185,6 @@ pub struct ChainReportDoc {
     responses((status = 200, body = ChainReportDoc), (status = 401, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody)))]
 pub async fn verify(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<ChainReport>> {
-    caller.require(&[Role::Admin, Role::Auditor])?;
+    caller.may_kind(ActionKind::ReadAuditLog)?;
     Ok(Json(state.store.audit().verify().await?))
 }

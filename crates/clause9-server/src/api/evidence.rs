@@ -5,8 +5,9 @@
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
+use clause9_core::access::ActionKind;
 use clause9_core::observation::Evidence;
-use clause9_store::accounts::{Role, User};
+use clause9_store::accounts::User;
 use clause9_store::audit::NewAuditEntry;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -57,7 +58,7 @@ pub async fn upload(
     caller: Caller,
     mut form: Multipart,
 ) -> ApiResult<(StatusCode, Json<Uploaded>)> {
-    caller.require(&[Role::Admin, Role::Owner, Role::Collector])?;
+    caller.may_kind(ActionKind::UploadEvidence)?;
     let limit = state.settings.max_evidence_bytes;
     let too_large = || {
         ApiError::new(

@@ -9,10 +9,10 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use clause9_app::records::nonconformities as records;
+use clause9_core::access::Action as Access;
 use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Source, Transition, next_step,
 };
-use clause9_store::accounts::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -24,11 +24,6 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 
 type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
-
-/// Who may raise a nonconformity.
-pub const RAISE: &[Role] = &[Role::Admin, Role::Owner, Role::Auditor, Role::Reviewer];
-/// Who may take a nonconformity through its lifecycle.
-pub const ACT: &[Role] = &[Role::Admin, Role::Owner];
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -190,7 +185,7 @@ pub async fn raise(
     caller: Caller,
     b: Body<RaiseBody>,
 ) -> ApiResult<(StatusCode, Json<NcView>)> {
-    caller.require(RAISE)?;
+    caller.may(&*programme_or_503(&state)?, &Access::RaiseNonconformity)?;
     let b = body(b)?;
     let programme = programme_or_503(&state)?;
     let problems = records::check_raise(
@@ -219,12 +214,32 @@ pub async fn raise(
             area: b.area,
             controls: b.controls,
         },
-        by: who.by,
+        by: who.by.clone(),
         on: who.on,
         why,
     };
-    let nc = records::raise(state.store.as_ref(), &t, who.at).await?;
+    let nc = records::raise(&programme, state.store.as_ref(), &who, &t).await?;
     Ok((StatusCode::CREATED, Json(view(&state, &nc).await?)))
+}
+
+/// Asks the policy before a step on `id`; the record is loaded so that the
+/// rules about persons see whom it is assigned to.
+async fn may_step(state: &AppState, caller: &Caller, id: &str, step: Step<'_>) -> ApiResult<()> {
+    let programme = programme_or_503(state)?;
+    let nc = records::load(state.store.as_ref(), id).await?;
+    let action = match step {
+        Step::Work => Access::WorkNonconformity(&nc),
+        Step::Implement(a) => Access::ImplementAction(&nc, a),
+        Step::Verify => Access::VerifyEffectiveness(&nc),
+    };
+    caller.may(&programme, &action)
+}
+
+/// Which kind of step a request is, for the policy.
+enum Step<'a> {
+    Work,
+    Implement(&'a str),
+    Verify,
 }
 
 /// Applies one step made from the request, as the caller.
@@ -236,16 +251,15 @@ async fn step(
     on: Option<&str>,
     event: Event,
 ) -> ApiResult<Json<NcView>> {
-    caller.require(ACT)?;
     let programme = programme_or_503(state)?;
     let who = actor(state, &programme, caller, on)?;
     let t = Transition {
         why: clause9_app::records::reason(why, Some(event.name()))?,
         event,
-        by: who.by,
+        by: who.by.clone(),
         on: who.on,
     };
-    let nc = records::apply(state.store.as_ref(), id, t, who.at).await?;
+    let nc = records::apply(&programme, state.store.as_ref(), &who, id, t).await?;
     Ok(Json(view(state, &nc).await?))
 }
 
@@ -269,7 +283,7 @@ pub async fn correct(
     Path(id): Path<String>,
     b: Body<CorrectionBody>,
 ) -> ApiResult<Json<NcView>> {
-    caller.require(ACT)?;
+    may_step(&state, &caller, &id, Step::Work).await?;
     let b = body(b)?;
     let e = Event::Corrected {
         correction: b.correction,
@@ -302,7 +316,7 @@ pub async fn analyse(
     Path(id): Path<String>,
     b: Body<RootCauseBody>,
 ) -> ApiResult<Json<NcView>> {
-    caller.require(ACT)?;
+    may_step(&state, &caller, &id, Step::Work).await?;
     let b = body(b)?;
     let e = Event::RootCauseAnalysed {
         whys: b.whys,
@@ -339,7 +353,7 @@ pub async fn add_action(
     Path(id): Path<String>,
     b: Body<ActionBody>,
 ) -> ApiResult<Json<NcView>> {
-    caller.require(ACT)?;
+    may_step(&state, &caller, &id, Step::Work).await?;
     let b = body(b)?;
     let programme = programme_or_503(&state)?;
     if let Some(o) = &b.owner
@@ -389,7 +403,7 @@ pub async fn implement(
     Path((id, action)): Path<(String, String)>,
     b: Body<ImplementationBody>,
 ) -> ApiResult<Json<NcView>> {
-    caller.require(ACT)?;
+    may_step(&state, &caller, &id, Step::Implement(&action)).await?;
     let b = body(b)?;
     let e = Event::ActionImplemented {
         action,
@@ -424,7 +438,7 @@ pub async fn plan_check(
     Path(id): Path<String>,
     b: Body<CheckBody>,
 ) -> ApiResult<Json<NcView>> {
-    caller.require(ACT)?;
+    may_step(&state, &caller, &id, Step::Work).await?;
     let b = body(b)?;
     let programme = programme_or_503(&state)?;
     let method = match b.measure {
@@ -473,7 +487,7 @@ pub async fn verify(
     Path(id): Path<String>,
     b: Body<VerificationBody>,
 ) -> ApiResult<Json<NcView>> {
-    caller.require(ACT)?;
+    may_step(&state, &caller, &id, Step::Verify).await?;
     let b = body(b)?;
     let programme = programme_or_503(&state)?;
     let who = actor(&state, &programme, &caller, b.on.as_deref())?;
@@ -511,7 +525,7 @@ pub async fn close(
     Path(id): Path<String>,
     b: Body<ClosureBody>,
 ) -> ApiResult<Json<NcView>> {
-    caller.require(ACT)?;
+    may_step(&state, &caller, &id, Step::Work).await?;
     let b = body(b)?;
     step(
         &state,

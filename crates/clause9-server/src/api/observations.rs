@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use crate::api::docs::ObservationDoc;
 use crate::api::evidence::vault_evidence;
 use crate::api::programme_or_503;
-use crate::auth::{Caller, may_record};
+use crate::auth::{Caller, access_of};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -74,7 +74,11 @@ pub async fn record(
     via: &str,
 ) -> ApiResult<(StatusCode, serde_json::Value)> {
     let programme = programme_or_503(state)?;
-    may_record(&programme, user, &body.measure)?;
+    clause9_core::access::may(
+        &programme,
+        &access_of(user),
+        &clause9_core::access::Action::RecordValues(programme.measure(&body.measure)),
+    )?;
     let period: Period = body
         .period
         .parse()

@@ -61,11 +61,13 @@ pub fn actor(
             vec![format!("on: {on} is in the future (today is {today})")],
         ));
     }
-    Ok(Actor {
-        by: caller.user.person.clone(),
+    Ok(Actor::account(
+        &caller.user.person,
+        caller.user.role,
+        &caller.user.username,
         on,
-        at: state.now(),
-    })
+        state.now(),
+    ))
 }
 
 /// A stored event of a record's history, as recorded.

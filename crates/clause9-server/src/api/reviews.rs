@@ -11,8 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use clause9_app::records::RecordError;
 use clause9_app::records::reviews::{self as records, check_person};
+use clause9_core::access::Action;
 use clause9_core::review::{Review, ReviewAction, ReviewEvent};
-use clause9_store::accounts::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -22,13 +22,10 @@ use crate::api::records::{
     EventView, actor, body, date, history, programme_and_registers, to_json,
 };
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 
 type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
-
-/// Who opens reviews and writes their minutes.
-pub const MINUTE: &[Role] = &[Role::Admin, Role::Reviewer];
 
 /// A review in a list.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -173,7 +170,7 @@ pub async fn open(
     caller: Caller,
     b: Body<OpenBody>,
 ) -> ApiResult<(StatusCode, Json<ReviewView>)> {
-    caller.require(MINUTE)?;
+    caller.may(&*programme_or_503(&state)?, &Action::OpenReview)?;
     let b = body(b)?;
     let programme = programme_or_503(&state)?;
     let day = date("date", &b.date)?;
@@ -192,6 +189,31 @@ pub async fn open(
     Ok((StatusCode::CREATED, Json(view(&state, &review).await?)))
 }
 
+/// Asks the policy before a change to review `id` (the record is loaded so
+/// that the rules about the chair and action owners see it).
+async fn may_review(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    step: Minute<'_>,
+) -> ApiResult<()> {
+    let programme = programme_or_503(state)?;
+    let (review, _) = records::load(state.store.as_ref(), id).await?;
+    let action = match step {
+        Minute::Write => Action::WriteMinutes(&review),
+        Minute::Sign => Action::SignMinutes(&review),
+        Minute::Done(a) => Action::MarkReviewActionDone(&review, a),
+    };
+    caller.may(&programme, &action)
+}
+
+/// Which kind of change to the minutes a request is, for the policy.
+enum Minute<'a> {
+    Write,
+    Sign,
+    Done(&'a str),
+}
+
 /// Appends one event made from the review, as the caller.
 async fn step(
     state: &AppState,
@@ -203,7 +225,7 @@ async fn step(
 ) -> ApiResult<Json<ReviewView>> {
     let programme = programme_or_503(state)?;
     let who = actor(state, &programme, caller, on)?;
-    let (review, _) = records::step(state.store.as_ref(), id, make, &who, why).await?;
+    let (review, _) = records::step(&programme, state.store.as_ref(), id, make, &who, why).await?;
     Ok(Json(view(state, &review).await?))
 }
 
@@ -227,7 +249,7 @@ pub async fn attend(
     Path(id): Path<String>,
     b: Body<AttendeeBody>,
 ) -> ApiResult<Json<ReviewView>> {
-    caller.require(MINUTE)?;
+    may_review(&state, &caller, &id, Minute::Write).await?;
     let b = body(b)?;
     let programme = programme_or_503(&state)?;
     check_person(&programme, "person", &b.person)?;
@@ -265,7 +287,7 @@ pub async fn discuss(
     Path(id): Path<String>,
     b: Body<DiscussionBody>,
 ) -> ApiResult<Json<ReviewView>> {
-    caller.require(MINUTE)?;
+    may_review(&state, &caller, &id, Minute::Write).await?;
     let b = body(b)?;
     let (input, text) = (b.input, b.text);
     step(
@@ -301,7 +323,7 @@ pub async fn decide(
     Path(id): Path<String>,
     b: Body<DecisionBody>,
 ) -> ApiResult<Json<ReviewView>> {
-    caller.require(MINUTE)?;
+    may_review(&state, &caller, &id, Minute::Write).await?;
     let b = body(b)?;
     let (kind, text) = (b.kind, b.text);
     step(
@@ -339,7 +361,7 @@ pub async fn add_action(
     Path(id): Path<String>,
     b: Body<ReviewActionBody>,
 ) -> ApiResult<Json<ReviewView>> {
-    caller.require(MINUTE)?;
+    may_review(&state, &caller, &id, Minute::Write).await?;
     let b = body(b)?;
     let programme = programme_or_503(&state)?;
     check_person(&programme, "owner", &b.owner)?;
@@ -386,21 +408,7 @@ pub async fn action_done(
     Path((id, action)): Path<(String, String)>,
     b: Body<DoneBody>,
 ) -> ApiResult<Json<ReviewView>> {
-    let (review, _) = records::load(state.store.as_ref(), &id).await?;
-    let owner = review
-        .actions
-        .iter()
-        .find(|a| a.id == action)
-        .map(|a| &a.owner);
-    if !MINUTE.contains(&caller.user.role) && owner.is_some_and(|o| *o != caller.user.person) {
-        return Err(ApiError::forbidden(format!(
-            "only admins, reviewers or the owner of {action} ({}) mark it done",
-            owner.map_or("", |o| o.as_str())
-        )));
-    }
-    if owner.is_none() && !MINUTE.contains(&caller.user.role) {
-        caller.require(MINUTE)?;
-    }
+    may_review(&state, &caller, &id, Minute::Done(&action)).await?;
     let b = body(b)?;
     let note = b.note;
     step(
@@ -434,15 +442,8 @@ pub async fn sign(
     Path(id): Path<String>,
     b: Body<SignatureBody>,
 ) -> ApiResult<Json<ReviewView>> {
-    caller.require(MINUTE)?;
+    may_review(&state, &caller, &id, Minute::Sign).await?;
     let b = body(b)?;
-    let (review, _) = records::load(state.store.as_ref(), &id).await?;
-    if review.signed.is_none() && review.chair != caller.user.person {
-        return Err(ApiError::forbidden(format!(
-            "only the chair ({}) signs the minutes of {id}, not {}",
-            review.chair, caller.user.person
-        )));
-    }
     let by = caller.user.person.clone();
     step(
         &state,

@@ -9,16 +9,16 @@
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use clause9_app::records::RecordError;
 use clause9_app::records::audits as store_audits;
-use clause9_app::records::{Actor, RecordError};
 use clause9_core::audit::Plan;
 use serde::Deserialize;
 
-use crate::api::audits::PLAN;
 use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
 use crate::web::{PageError, PageResult, records};
+use clause9_core::access::Action;
 
 /// The plan form.
 #[derive(Debug, Deserialize)]
@@ -55,20 +55,6 @@ fn refused(status: StatusCode, what: &str, problems: Vec<String>) -> PageError {
     }
 }
 
-fn may_plan(user: &WebUser) -> Result<(), PageError> {
-    if PLAN.contains(&user.user.role) {
-        Ok(())
-    } else {
-        Err(PageError {
-            status: StatusCode::FORBIDDEN,
-            message: format!(
-                "the role `{}` may not plan or complete audits; an auditor or an administrator may",
-                user.user.role.as_str()
-            ),
-        })
-    }
-}
-
 /// A refusal of the shared rules as a page error with its status.
 fn record_error(what: &str, e: RecordError) -> PageError {
     match crate::web::form_refusal(e, "see the list of audits") {
@@ -97,8 +83,8 @@ pub async fn plan(
     Form(form): Form<PlanForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    may_plan(&user)?;
     let programme = programme_or_503(&state)?;
+    user.may(&programme, &Action::PlanAudit)?;
     let registers = records::registers(&state)?;
     let what = "the audit was not planned";
     let mut problems = Vec::new();
@@ -144,11 +130,7 @@ pub async fn plan(
         end,
         methods: form.methods.trim().to_string(),
     };
-    let actor = Actor {
-        by: user.user.person.clone(),
-        on: state.today(&programme),
-        at: state.now(),
-    };
+    let actor = user.actor(&state, &programme);
     let audit = store_audits::create(
         &programme,
         &registers,
@@ -171,8 +153,8 @@ pub async fn complete(
     Form(form): Form<CompleteForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    may_plan(&user)?;
     let programme = programme_or_503(&state)?;
+    user.may(&programme, &Action::PlanAudit)?;
     let what = "the audit was not completed";
     if form.summary.trim().is_empty() {
         return Err(refused(
@@ -181,12 +163,9 @@ pub async fn complete(
             vec!["summary: write the audit's conclusion".into()],
         ));
     }
-    let actor = Actor {
-        by: user.user.person.clone(),
-        on: state.today(&programme),
-        at: state.now(),
-    };
+    let actor = user.actor(&state, &programme);
     store_audits::complete(
+        &programme,
         state.store.as_ref(),
         &id,
         form.summary.trim().to_string(),

@@ -9,16 +9,15 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use clause9_app::records::audits as store_audits;
 use clause9_core::Programme;
+use clause9_core::access::Action;
 use clause9_core::audit::coverage::{coverage, signals};
-use clause9_core::audit::finding::{NewFinding, record};
-use clause9_core::audit::independence::{competence_gaps, conflicts};
 use clause9_core::audit::planner::plan;
 use clause9_core::audit::report::{checklist, report_doc};
 use clause9_core::audit::{Audit, ScopeItem, universe};
 use clause9_core::period::{Frequency, Period};
 use clause9_core::registers::Registers;
-use clause9_store::accounts::Role;
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -27,19 +26,15 @@ use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
 use crate::web::data::{evaluations, nonconformities};
-use crate::web::records::{self, AUDITS, NCS};
+use crate::web::records;
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
 
-/// Roles that may record findings (independence and competence are checked too).
-const RECORDERS: &[Role] = &[Role::Admin, Role::Auditor];
-
 /// The audit that comes next: the earliest not completed whose end is not
 /// past, by start date.
-pub fn next_audit(audits: &[(Audit, usize)], today: Date) -> Option<&Audit> {
+pub fn next_audit(audits: &[Audit], today: Date) -> Option<&Audit> {
     audits
         .iter()
-        .map(|(a, _)| a)
         .filter(|a| a.completed.is_none() && a.plan.end >= today)
         .min_by_key(|a| a.plan.start)
 }
@@ -74,13 +69,7 @@ pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
     let items = universe(&programme, &registers);
     let sig = signals(&programme, &registers, &ncs, &evals[1], &evals[0], latest);
     let slots = plan(&items, &sig, start, months);
-    let covered = coverage(
-        &items,
-        &slots,
-        &audits.iter().map(|(a, _)| a.clone()).collect::<Vec<_>>(),
-        start,
-        this_month,
-    );
+    let covered = coverage(&items, &slots, &audits, start, this_month);
     let count = |s: &str| covered.iter().filter(|c| c.state == s).count();
     let rows = |s: &str| -> Vec<Value> {
         covered
@@ -108,13 +97,13 @@ pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
         .collect();
     let list: Vec<Value> = audits
         .iter()
-        .map(|(a, _)| audit_row(&programme, a, today))
+        .map(|a| audit_row(&programme, a, today))
         .collect();
     Ok(Html(render(
         "audits.html",
         json!({
             "title": "Internal audits", "user": user.view(), "nav": "audits",
-            "may_plan": crate::api::audits::PLAN.contains(&user.user.role),
+            "may_plan": user.allowed(&programme, &Action::PlanAudit),
             "people": programme.settings.people.iter().map(|(id, p)| json!({"id": id, "name": p.name})).collect::<Vec<_>>(),
             "today": today.to_string(), "cycle_start": start.to_string(), "months": months,
             "audits": list, "next": next_audit(&audits, today).map(|a| audit_row(&programme, a, today)),
@@ -125,11 +114,11 @@ pub async fn list(State(state): State<AppState>, user: WebUser) -> PageResult {
     )))
 }
 
-async fn find(state: &AppState, id: &str) -> Result<(Audit, usize), PageError> {
+async fn find(state: &AppState, id: &str) -> Result<Audit, PageError> {
     records::audits(state)
         .await?
         .into_iter()
-        .find(|(a, _)| a.id == id)
+        .find(|a| a.id == id)
         .ok_or_else(|| PageError {
             status: StatusCode::NOT_FOUND,
             message: format!("there is no audit `{id}`; see the list of audits"),
@@ -151,26 +140,19 @@ pub struct FindingForm {
     pub evidence: String,
 }
 
-/// Why `person` may not record findings in `audit` (empty: they may).
+/// Why the signed-in person may not record findings of `audit` (empty:
+/// they may), by the rule every door uses.
 fn refusals(
     programme: &Programme,
     registers: &Registers,
     user: &WebUser,
     audit: &Audit,
 ) -> Vec<String> {
-    if !RECORDERS.contains(&user.user.role) {
-        return vec![format!(
-            "the role `{}` may not record findings; an auditor or an administrator may",
-            user.user.role.as_str()
-        )];
+    let caller = crate::auth::access_of(&user.user);
+    match store_audits::may_record_finding(programme, registers, audit, &caller) {
+        Ok(()) => Vec::new(),
+        Err(r) => r.message_and_lines(str::to_string),
     }
-    let person = &user.user.person;
-    let mut out: Vec<String> = conflicts(programme, &audit.plan.scope, person)
-        .into_iter()
-        .map(|c| format!("not independent: {c}"))
-        .collect();
-    out.extend(competence_gaps(registers, &audit.plan.scope, person));
-    out
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -235,7 +217,7 @@ fn audit_page(
             },
             "scope": scope, "questions": questions, "findings": findings, "grades": grades,
             "may_record": audit.completed.is_none(), "refused": refused,
-            "may_complete": audit.completed.is_none() && crate::api::audits::PLAN.contains(&user.user.role),
+            "may_complete": audit.completed.is_none() && user.allowed(programme, &Action::PlanAudit),
             "person": settings.display_name(&user.user.person),
             "form": { "item": form.item, "grade": form.grade, "statement": form.statement, "evidence": form.evidence },
             "problems": problems, "saved": saved,
@@ -265,7 +247,7 @@ pub async fn page(
 ) -> PageResult<Response> {
     let programme = programme_or_503(&state)?;
     let registers = records::registers(&state)?;
-    let (audit, _) = find(&state, &id).await?;
+    let audit = find(&state, &id).await?;
     let today = state.today(&programme);
     // "saved=F6": say what was recorded, from the record itself
     let saved = q.saved.and_then(|fid| {
@@ -303,7 +285,7 @@ pub async fn record_finding(
     user.check_csrf(&form.csrf)?;
     let programme = programme_or_503(&state)?;
     let registers = records::registers(&state)?;
-    let (audit, n) = find(&state, &id).await?;
+    let audit = find(&state, &id).await?;
     let today = state.today(&programme);
     let again = |problems: Vec<String>, status: StatusCode| {
         Ok(audit_page(
@@ -314,13 +296,7 @@ pub async fn record_finding(
     if !refused.is_empty() {
         return again(refused, StatusCode::FORBIDDEN);
     }
-    let Some(item) = audit
-        .plan
-        .scope
-        .iter()
-        .find(|i| scope_value(i) == form.item)
-        .cloned()
-    else {
+    if !audit.plan.scope.iter().any(|i| scope_value(i) == form.item) {
         return again(
             vec![format!(
                 "item `{}` is not in the scope of {}: choose one from the list",
@@ -328,57 +304,26 @@ pub async fn record_finding(
             )],
             StatusCode::UNPROCESSABLE_ENTITY,
         );
-    };
-    let nc_ids: Vec<String> = nonconformities(&state)
-        .await?
-        .into_iter()
-        .map(|n| n.id)
-        .collect();
-    let person = user.user.person.clone();
-    let recorded = match record(
-        &audit,
+    }
+    let recorded = store_audits::record_finding(
+        &programme,
         &registers,
-        &nc_ids,
-        NewFinding {
-            item,
-            grade: &form.grade,
+        state.store.as_ref(),
+        &audit.id,
+        store_audits::NewFinding {
+            item: form.item.clone(),
+            grade: form.grade.clone(),
             statement: form.statement.trim().to_string(),
             evidence: form.evidence.trim().to_string(),
-            by: &person,
-            on: today,
         },
-    ) {
-        Ok(r) => r,
-        Err(e) => {
-            let status = if audit.completed.is_some() {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            return again(vec![e], status);
-        }
-    };
-    let mut events = vec![records::new_event(
-        &state,
-        format!("{AUDITS}{}", audit.id),
-        n + 1,
-        recorded.event.name(),
-        clause9_core::workflow::encode(&recorded.event, today),
-        &person,
+        &user.actor(&state, &programme),
         "audit finding (web)",
-    )];
-    if let Some((nc, t)) = &recorded.nonconformity {
-        events.push(records::new_event(
-            &state,
-            format!("{NCS}{nc}"),
-            1,
-            "raised",
-            t.payload(),
-            &t.by,
-            &t.why,
-        ));
+    )
+    .await;
+    if let Err(e) = recorded {
+        let (lines, status) = crate::web::form_refusal(e, "see the list of audits")?;
+        return again(lines, status);
     }
-    records::append(&state, events).await?;
     let fid = format!("F{}", audit.findings.len() + 1);
     Ok(Redirect::to(&format!("/audits/{}?saved={fid}", audit.id)).into_response())
 }
@@ -397,7 +342,7 @@ pub async fn report(
 ) -> PageResult<Response> {
     let programme = programme_or_503(&state)?;
     let registers = records::registers(&state)?;
-    let (audit, _) = find(&state, &id).await?;
+    let audit = find(&state, &id).await?;
     let doc = report_doc(&programme, &registers, &audit);
     let (body, mime, ext) = match q.format.as_deref().unwrap_or("md") {
         "md" => (doc.markdown(), "text/markdown; charset=utf-8", "md"),

@@ -2,6 +2,9 @@
 //! sign-in page), the sign-in form with its own CSRF token (a double-submit
 //! cookie, since there is no session yet), and CSRF checks of form posts.
 
+use clause9_app::records::Actor;
+use clause9_core::Programme;
+use clause9_core::access::{self, Action};
 use std::net::SocketAddr;
 
 use axum::Extension;
@@ -40,6 +43,33 @@ impl WebUser {
             "role": self.user.role.as_str(),
             "csrf": self.csrf,
         })
+    }
+
+    /// Asks the one access policy whether this person may do `action`.
+    pub fn may(&self, programme: &Programme, action: &Action) -> Result<(), PageError> {
+        access::may(programme, &crate::auth::access_of(&self.user), action)
+            .map_err(|r| PageError::from(crate::error::ApiError::from(r)))
+    }
+
+    /// This person acting today (the use cases ask the policy again).
+    pub fn actor(&self, state: &AppState, programme: &Programme) -> Actor {
+        self.actor_on(state, state.today(programme))
+    }
+
+    /// This person acting, the step dated `on`.
+    pub fn actor_on(&self, state: &AppState, on: jiff::civil::Date) -> Actor {
+        Actor::account(
+            &self.user.person,
+            self.user.role,
+            &self.user.username,
+            on,
+            state.now(),
+        )
+    }
+
+    /// Whether the policy allows `action` (to show or hide a form).
+    pub fn allowed(&self, programme: &Programme, action: &Action) -> bool {
+        self.may(programme, action).is_ok()
     }
 
     /// Refuses a form post whose `csrf` field is not this session's token.

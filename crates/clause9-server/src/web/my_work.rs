@@ -17,7 +17,6 @@ use serde_json::Value;
 
 use crate::api::observations::{NewValues, record};
 use crate::api::programme_or_503;
-use crate::auth::may_record;
 use crate::calendar::includes;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -26,6 +25,7 @@ use crate::web::data::{collections, recent_months};
 use crate::web::svg::short;
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
+use clause9_core::access::Action;
 
 /// One form: a measure's manual values for one period.
 struct Entry {
@@ -168,7 +168,7 @@ pub async fn record_page(
             message: format!("there is no measure `{id}` in the programme"),
         });
     };
-    may_record(&programme, &user.user, &id)?;
+    user.may(&programme, &Action::RecordValues(Some(m)))?;
     let period = match q.period {
         Some(p) => p.parse::<Period>().map_err(|e| PageError {
             status: StatusCode::BAD_REQUEST,
@@ -244,7 +244,10 @@ pub async fn submit(
     let posted = read_form(form).await?;
     user.check_csrf(&posted.csrf)?;
     let programme = programme_or_503(&state)?;
-    may_record(&programme, &user.user, &posted.measure)?;
+    user.may(
+        &programme,
+        &Action::RecordValues(programme.measure(&posted.measure)),
+    )?;
     let mut problems = Vec::new();
     let mut values = BTreeMap::new();
     for (base, text) in &posted.values {

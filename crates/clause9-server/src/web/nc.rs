@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use clause9_core::Programme;
+use clause9_core::access::Action as Access;
 use clause9_core::nonconformity::{
     CheckMethod, Nonconformity, Source, State as NcState, next_step,
 };
@@ -167,8 +168,27 @@ pub async fn board(State(state): State<AppState>, user: WebUser) -> PageResult<R
     board_page(&state, &user, None).await
 }
 
+/// The forms a state allows and the policy lets `user` send, in the order
+/// of the lifecycle.
+fn forms_for(programme: &Programme, user: &WebUser, nc: &Nonconformity) -> Vec<&'static str> {
+    let work = user.allowed(programme, &Access::WorkNonconformity(nc));
+    let implement = nc
+        .actions
+        .iter()
+        .any(|a| user.allowed(programme, &Access::ImplementAction(nc, &a.id)));
+    let verify = user.allowed(programme, &Access::VerifyEffectiveness(nc));
+    all_forms(nc)
+        .into_iter()
+        .filter(|f| match *f {
+            "implement" => implement,
+            "verify" => verify,
+            _ => work,
+        })
+        .collect()
+}
+
 /// The forms a state allows, in the order of the lifecycle.
-fn forms_for(nc: &Nonconformity) -> Vec<&'static str> {
+fn all_forms(nc: &Nonconformity) -> Vec<&'static str> {
     let mut forms = Vec::new();
     match nc.state {
         NcState::Raised => forms.push("correct"),
@@ -187,7 +207,7 @@ fn forms_for(nc: &Nonconformity) -> Vec<&'static str> {
     forms
 }
 
-fn detail(programme: &Programme, nc: &Nonconformity, today: Date) -> Value {
+fn detail(programme: &Programme, user: &WebUser, nc: &Nonconformity, today: Date) -> Value {
     let s = &programme.settings;
     let actions: Vec<Value> = nc
         .actions
@@ -251,8 +271,8 @@ fn detail(programme: &Programme, nc: &Nonconformity, today: Date) -> Value {
             ("check", json!(check)),
             ("recurrences", json!(nc.recurrences)),
             ("history", json!(history)),
-            ("next", json!(plain(next_step(nc.state)))),
-            ("forms", json!(forms_for(nc))),
+            ("next", json!(next_step(nc.state))),
+            ("forms", json!(forms_for(programme, user, nc))),
         ] {
             map.insert(k.into(), v);
         }
@@ -288,7 +308,7 @@ pub async fn record_page(
         "nc.html",
         json!({
             "title": format!("{} {}", nc.id, nc.description), "user": user.view(),
-            "nav": "nonconformities", "nc": detail(&programme, nc, today),
+            "nav": "nonconformities", "nc": detail(&programme, user, nc, today),
             "today": today.to_string(), "choices": choices(&programme), "saved": saved,
             "refusal": refusal.map(|r| json!({"form": r.form, "problems": r.problems, "sent": r.sent})),
         }),

@@ -14,10 +14,10 @@ use clause9_app::records::nonconformities::{
     apply, check_raise, measure_verdict, raise as raise_record,
 };
 use clause9_core::Programme;
+use clause9_core::access::Action as Access;
 use clause9_core::nonconformity::{
     Action, Check, CheckMethod, Event, Nonconformity, Refused, Source, Transition,
 };
-use clause9_store::accounts::Role;
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::json;
@@ -28,16 +28,6 @@ use crate::web::auth::WebUser;
 use crate::web::data::nonconformities;
 use crate::web::nc::{Refusal, board_page, plain, record_page};
 use crate::web::{PageError, PageResult};
-
-/// The roles that may raise and step nonconformities (collectors and
-/// viewers see them only).
-pub const MAY_WORK: [Role; 5] = [
-    Role::Admin,
-    Role::Owner,
-    Role::Analyst,
-    Role::Auditor,
-    Role::Reviewer,
-];
 
 /// Every field any of the forms sends; each form uses some.
 #[derive(Debug, Default, Deserialize, serde::Serialize)]
@@ -76,20 +66,6 @@ pub struct StepForm {
     pub evidence: String,
 }
 
-fn may_work(user: &WebUser) -> Result<(), PageError> {
-    if MAY_WORK.contains(&user.user.role) {
-        Ok(())
-    } else {
-        Err(PageError {
-            status: StatusCode::FORBIDDEN,
-            message: format!(
-                "the role `{}` may not change nonconformities; it needs one of: admin, owner, analyst, auditor, reviewer",
-                user.user.role.as_str()
-            ),
-        })
-    }
-}
-
 fn optional(text: &str) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_string())
@@ -123,8 +99,8 @@ pub async fn raise(
     Form(form): Form<StepForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    may_work(&user)?;
     let programme = programme_or_503(&state)?;
+    user.may(&programme, &Access::RaiseNonconformity)?;
     let mut problems = Vec::new();
     if form.description.trim().is_empty() {
         problems.push("description: say what is not conforming".into());
@@ -171,7 +147,8 @@ pub async fn raise(
         on: state.today(&programme),
         why: form.why.trim().to_string(),
     };
-    match raise_record(state.store.as_ref(), &t, state.now()).await {
+    let actor = user.actor(&state, &programme);
+    match raise_record(&programme, state.store.as_ref(), &actor, &t).await {
         Ok(nc) => Ok(Redirect::to(&format!("/nonconformities/{}", nc.id)).into_response()),
         Err(e) => board_page(&state, &user, Some(refuse(refusal_lines(e)?))).await,
     }
@@ -185,7 +162,6 @@ pub async fn step(
     Form(form): Form<StepForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    may_work(&user)?;
     let programme = programme_or_503(&state)?;
     let day = state.today(&programme);
     let all = nonconformities(&state).await?;
@@ -197,6 +173,14 @@ pub async fn step(
             ),
         });
     };
+    user.may(
+        &programme,
+        &match step.as_str() {
+            "implement" => Access::ImplementAction(&nc, form.action.trim()),
+            "verify" => Access::VerifyEffectiveness(&nc),
+            _ => Access::WorkNonconformity(&nc),
+        },
+    )?;
     let refuse = |problems: Vec<String>| Refusal {
         form: step.clone(),
         problems,
@@ -215,7 +199,8 @@ pub async fn step(
         why: form.why.trim().to_string(),
     };
     let name = t.event.name();
-    if let Err(e) = apply(state.store.as_ref(), &id, t, state.now()).await {
+    let actor = user.actor(&state, &programme);
+    if let Err(e) = apply(&programme, state.store.as_ref(), &actor, &id, t).await {
         let problems = refusal_lines(e)?;
         return record_page(&state, &user, &id, Some(refuse(problems)), None).await;
     }

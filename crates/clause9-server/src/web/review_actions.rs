@@ -3,13 +3,15 @@
 //! marking an action item done — also after the minutes are signed, since
 //! actions are followed up after the review. Both go through
 //! `clause9_app::records::reviews`, the functions the CLI and the REST API
-//! use; only admins and reviewers may use them (403 otherwise, shown on the page).
+//! use, with the access policy's answer (403 otherwise, shown on the page).
 
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use clause9_app::records::RecordError;
 use clause9_app::records::reviews as store_reviews;
-use clause9_app::records::{Actor, RecordError};
+use clause9_core::Programme;
+use clause9_core::access::{self, Action};
 use clause9_core::review::ReviewEvent;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -17,33 +19,20 @@ use serde::Deserialize;
 use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
-use crate::web::reviews::{
-    MINUTE_TAKERS, MinutesForm, OpenForm, Shown, find, list_page, review_page,
-};
+use crate::web::reviews::{MinutesForm, OpenForm, Shown, find, list_page, review_page};
 use crate::web::{PageError, PageResult};
 
-/// Why the signed-in person may not do `what`, if they may not.
-fn refused_role(user: &WebUser, what: &str) -> Option<String> {
-    (!MINUTE_TAKERS.contains(&user.user.role)).then(|| {
-        format!(
-            "the role `{}` may not {what}; a reviewer or an administrator may",
-            user.user.role.as_str()
-        )
-    })
+/// Why the policy refuses `action` to the signed-in person, if it does.
+fn refused(programme: &Programme, user: &WebUser, action: &Action) -> Option<String> {
+    access::may(programme, &crate::auth::access_of(&user.user), action)
+        .err()
+        .map(|r| r.message)
 }
 
 /// A refusal of the shared rules: the lines and the status to show them
 /// with on the page; a missing record or a store failure is an error page.
 fn refusal(e: RecordError) -> Result<(Vec<String>, StatusCode), PageError> {
     crate::web::form_refusal(e, "see the list of reviews")
-}
-
-fn actor(state: &AppState, user: &WebUser, on: Date) -> Actor {
-    Actor {
-        by: user.user.person.clone(),
-        on,
-        at: state.now(),
-    }
 }
 
 /// `POST /reviews`: opens a review's minutes.
@@ -53,7 +42,8 @@ pub async fn open(
     Form(form): Form<OpenForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    if let Some(why) = refused_role(&user, "open a management review") {
+    let programme = programme_or_503(&state)?;
+    if let Some(why) = refused(&programme, &user, &Action::OpenReview) {
         return list_page(
             &state,
             &user,
@@ -62,7 +52,6 @@ pub async fn open(
         )
         .await;
     }
-    let programme = programme_or_503(&state)?;
     let date = form.date.trim();
     let day = match date.parse::<Date>() {
         Ok(d) if date.len() == 10 => d,
@@ -87,7 +76,7 @@ pub async fn open(
         title,
         day,
         form.chair.trim().to_string(),
-        &actor(&state, &user, state.today(&programme)),
+        &user.actor(&state, &programme),
         "management review (web)",
     )
     .await;
@@ -120,9 +109,13 @@ pub async fn action_done(
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
     let programme = programme_or_503(&state)?;
-    let (review, _, all) = find(&state, &id).await?;
+    let (review, all) = find(&state, &id).await?;
     let note = form.note.trim().to_string();
-    let checked = match refused_role(&user, "record action items as done") {
+    let checked = match refused(
+        &programme,
+        &user,
+        &Action::MarkReviewActionDone(&review, &action),
+    ) {
         Some(why) => Err((vec![why], StatusCode::FORBIDDEN)),
         None if note.is_empty() => Err((
             vec![format!("{action}: say what was done (the note)")],
@@ -130,10 +123,11 @@ pub async fn action_done(
         )),
         None => {
             let done = store_reviews::step(
+                &programme,
                 state.store.as_ref(),
                 &review.id,
                 |_| Ok(ReviewEvent::ActionDone { action, note }),
-                &actor(&state, &user, state.today(&programme)),
+                &user.actor(&state, &programme),
                 Some("action item done (web)"),
             )
             .await;

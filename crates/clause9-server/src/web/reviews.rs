@@ -9,11 +9,12 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use clause9_app::records::reviews as store_reviews;
 use clause9_core::Programme;
+use clause9_core::access::{self, Action};
 use clause9_core::doc::{Block, Doc};
 use clause9_core::review::pack::{PackInput, evaluation_months, pack};
 use clause9_core::review::{DECISION_KINDS, INPUTS, Review, ReviewAction, ReviewEvent};
-use clause9_store::accounts::Role;
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -22,18 +23,14 @@ use crate::api::programme_or_503;
 use crate::state::AppState;
 use crate::web::auth::WebUser;
 use crate::web::data::{evaluations, nonconformities};
-use crate::web::records::{self, REVIEWS};
+use crate::web::records;
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
 
-/// Roles that may write minutes (only the chair signs them).
-pub(crate) const MINUTE_TAKERS: &[Role] = &[Role::Admin, Role::Reviewer];
-
 /// The review that comes next: the earliest unsigned one not before today.
-pub fn next_review(reviews: &[(Review, usize)], today: Date) -> Option<&Review> {
+pub fn next_review(reviews: &[Review], today: Date) -> Option<&Review> {
     reviews
         .iter()
-        .map(|(r, _)| r)
         .filter(|r| r.signed.is_none() && r.date >= today)
         .min_by_key(|r| r.date)
 }
@@ -88,16 +85,12 @@ pub(crate) async fn list_page(
     let registers = records::registers(state)?;
     let today = state.today(&programme);
     let reviews = records::reviews(state).await?;
-    let plain: Vec<Review> = reviews.iter().map(|(r, _)| r.clone()).collect();
     let due = Review::next_due(
-        &plain,
+        &reviews,
         programme.settings.first_period.first_day(),
         registers.review_interval_months,
     );
-    let list: Vec<Value> = reviews
-        .iter()
-        .map(|(r, _)| row(&programme, r, today))
-        .collect();
+    let list: Vec<Value> = reviews.iter().map(|r| row(&programme, r, today)).collect();
     let people: Vec<Value> = programme
         .settings
         .people
@@ -123,7 +116,7 @@ pub(crate) async fn list_page(
             "reviews": list, "next": next_review(&reviews, today).map(|r| row(&programme, r, today)),
             "due": due.to_string(), "due_overdue": due < today,
             "interval": registers.review_interval_months,
-            "may_open": MINUTE_TAKERS.contains(&user.user.role), "people": people,
+            "may_open": user.allowed(&programme, &Action::OpenReview), "people": people,
             "sent": sent, "problems": problems,
         }),
     );
@@ -166,15 +159,12 @@ pub struct MinutesForm {
     pub due: String,
 }
 
-pub(crate) async fn find(
-    state: &AppState,
-    id: &str,
-) -> Result<(Review, usize, Vec<Review>), PageError> {
+pub(crate) async fn find(state: &AppState, id: &str) -> Result<(Review, Vec<Review>), PageError> {
     let all = records::reviews(state).await?;
-    let plain: Vec<Review> = all.iter().map(|(r, _)| r.clone()).collect();
-    all.into_iter()
-        .find(|(r, _)| r.id == id)
-        .map(|(r, n)| (r, n, plain))
+    all.iter()
+        .find(|r| r.id == id)
+        .cloned()
+        .map(|r| (r, all))
         .ok_or_else(|| PageError {
             status: StatusCode::NOT_FOUND,
             message: format!("there is no management review `{id}`; see the list of reviews"),
@@ -193,11 +183,7 @@ async fn input_pack(
     let months = evaluation_months(programme.settings.first_period, since, review.date);
     let evals = evaluations(state, programme, &months).await?;
     let ncs = nonconformities(state).await?;
-    let audits: Vec<_> = records::audits(state)
-        .await?
-        .into_iter()
-        .map(|(a, _)| a)
-        .collect();
+    let audits = records::audits(state).await?;
     Ok(pack(&PackInput {
         date: review.date,
         since,
@@ -263,7 +249,7 @@ pub(crate) async fn review_page(
         .keys()
         .map(|p| json!({ "id": p, "name": name(p) }))
         .collect();
-    let may_write = MINUTE_TAKERS.contains(&user.user.role);
+    let may_write = user.allowed(programme, &Action::WriteMinutes(review));
     let html = render(
         "review.html",
         json!({
@@ -304,7 +290,7 @@ pub async fn page(
     Query(q): Query<Saved>,
 ) -> PageResult<Response> {
     let programme = programme_or_503(&state)?;
-    let (review, _, all) = find(&state, &id).await?;
+    let (review, all) = find(&state, &id).await?;
     let saved = q.saved.filter(|s| {
         [
             "opened",
@@ -417,31 +403,40 @@ pub async fn submit(
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
     let programme = programme_or_503(&state)?;
-    let (review, n, all) = find(&state, &id).await?;
-    let today = state.today(&programme);
-    let checked = if MINUTE_TAKERS.contains(&user.user.role) {
-        event_of(&programme, &user, &review, &form)
-            .map_err(|p| (p, StatusCode::UNPROCESSABLE_ENTITY))
-            .and_then(|event| {
-                let mut probe = review.clone();
-                match probe.apply(&event, today) {
-                    Ok(()) => Ok(event),
-                    Err(p) if review.signed.is_some() => Err((p, StatusCode::CONFLICT)),
-                    Err(p) => Err((p, StatusCode::UNPROCESSABLE_ENTITY)),
-                }
-            })
+    let (review, all) = find(&state, &id).await?;
+    let asked = if form.step == "sign" {
+        Action::SignMinutes(&review)
     } else {
-        Err((
-            format!(
-                "the role `{}` may not write minutes; a reviewer or an administrator may",
-                user.user.role.as_str()
-            ),
-            StatusCode::FORBIDDEN,
-        ))
+        Action::WriteMinutes(&review)
+    };
+    let checked = match access::may(&programme, &crate::auth::access_of(&user.user), &asked) {
+        Err(r) => Err((vec![r.message], StatusCode::FORBIDDEN)),
+        Ok(()) => match event_of(&programme, &user, &review, &form) {
+            Err(p) => Err((vec![p], StatusCode::UNPROCESSABLE_ENTITY)),
+            Ok(event) => {
+                let why = match &event {
+                    ReviewEvent::Signed { .. } => "minutes signed by the chair (web)",
+                    _ => "minutes (web)",
+                };
+                let done = store_reviews::step(
+                    &programme,
+                    state.store.as_ref(),
+                    &review.id,
+                    |_| Ok(event),
+                    &user.actor(&state, &programme),
+                    Some(why),
+                )
+                .await;
+                match done {
+                    Ok((_, event)) => Ok(event),
+                    Err(e) => Err(crate::web::form_refusal(e, "see the list of reviews")?),
+                }
+            }
+        },
     };
     let event = match checked {
         Ok(e) => e,
-        Err((problem, status)) => {
+        Err((problems, status)) => {
             return review_page(
                 &state,
                 &programme,
@@ -450,7 +445,7 @@ pub async fn submit(
                 &all,
                 Shown {
                     form: &form,
-                    problems: &[problem],
+                    problems: &problems,
                     saved: None,
                     status,
                 },
@@ -458,22 +453,5 @@ pub async fn submit(
             .await;
         }
     };
-    let why = match &event {
-        ReviewEvent::Signed { .. } => "minutes signed by the chair (web)",
-        _ => "minutes (web)",
-    };
-    records::append(
-        &state,
-        vec![records::new_event(
-            &state,
-            format!("{REVIEWS}{}", review.id),
-            n + 1,
-            event.name(),
-            clause9_core::workflow::encode(&event, today),
-            &user.user.person,
-            why,
-        )],
-    )
-    .await?;
     Ok(Redirect::to(&format!("/reviews/{}?saved={}", review.id, event.name())).into_response())
 }

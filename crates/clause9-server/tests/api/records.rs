@@ -136,7 +136,7 @@ pub async fn records_pages_check_roles_and_csrf(env: &Env) {
     ];
     let r = post_form(env, "/nonconformities", &collector, &raise).await;
     assert_eq!(r.status.as_u16(), 403);
-    assert!(r.text().contains("may not change nonconformities"));
+    assert!(r.text().contains("may not raise a nonconformity"));
     let r = post_form(
         env,
         "/reports",
@@ -208,7 +208,7 @@ pub async fn nonconformity_events(env: &Env) -> Vec<(String, String, String)> {
 }
 
 pub async fn a_nonconformity_is_walked_from_raised_to_closed(env: &Env) {
-    env.user("ann", "security_lead", Role::Analyst).await;
+    env.user("ann", "security_lead", Role::Owner).await;
     let s = sign_in(env, "ann").await;
     let t = csrf(env, &s).await;
     let t = t.as_str();
@@ -559,7 +559,7 @@ pub async fn a_nonconformity_is_walked_from_raised_to_closed(env: &Env) {
 }
 
 pub async fn reports_are_issued_downloaded_and_verified(env: &Env) {
-    env.user("ann", "security_lead", Role::Analyst).await;
+    env.user("ann", "security_lead", Role::Owner).await;
     let s = sign_in(env, "ann").await;
     let t = csrf(env, &s).await;
     let r = post_form(

@@ -140,7 +140,7 @@ pub async fn workflow_writes_need_the_right_role(env: &Env) {
             .await;
         assert_eq!(reply.status, 403, "{}", reply.text());
         assert!(
-            reply.text().contains("it needs one of: admin, owner"),
+            reply.text().contains("it needs the role admin, owner"),
             "{}",
             reply.text()
         );
