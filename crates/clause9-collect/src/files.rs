@@ -360,6 +360,7 @@ pub async fn run(
         value,
         files,
         rows_scanned: rows_scanned(plan.as_ref()),
+        platform: None,
     })
 }
 
