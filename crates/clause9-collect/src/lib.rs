@@ -72,6 +72,7 @@ pub struct Collector {
     prepared: Mutex<HashMap<String, Arc<PreparedCell>>>,
     columnar_threshold: u64,
     tokens: platform::Tokens,
+    env: HashMap<String, String>,
 }
 
 impl Collector {
@@ -89,7 +90,15 @@ impl Collector {
             prepared: Mutex::new(HashMap::new()),
             columnar_threshold: files::columnar::THRESHOLD_BYTES,
             tokens: platform::Tokens::default(),
+            env: HashMap::new(),
         }
+    }
+
+    /// Gives platform sources a value for the environment variable `name`,
+    /// used before the process environment (for embedding and tests).
+    pub fn with_env(mut self, name: &str, value: &str) -> Collector {
+        self.env.insert(name.to_string(), value.to_string());
+        self
     }
 
     /// Gives CSV and NDJSON tables of at least `bytes` a columnar copy, parsed
@@ -143,6 +152,7 @@ impl Collector {
                 let ctx = platform::Context {
                     dir: &self.dir,
                     tokens: &self.tokens,
+                    env: &self.env,
                     timeout,
                 };
                 limit(timeout, platform::run(p, query, &window, ctx))

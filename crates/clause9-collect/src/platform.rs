@@ -36,6 +36,8 @@ pub struct Context<'a> {
     /// The programme directory (a relative `ca_file` is found there).
     pub dir: &'a Path,
     pub tokens: &'a Tokens,
+    /// Environment variables given by the caller, before the process's own.
+    pub env: &'a HashMap<String, String>,
     /// Time limit of each request.
     pub timeout: Duration,
 }
@@ -55,6 +57,7 @@ pub async fn run(
     w: &Window,
     ctx: Context<'_>,
 ) -> Result<SourceOutput, Failure> {
+    let query = query.trim();
     let reading = match p.kind {
         PlatformKind::OpenSearch | PlatformKind::Elasticsearch => {
             search::run(p, query, w, &ctx).await?
@@ -77,34 +80,37 @@ pub async fn run(
 }
 
 /// The value of the environment variable the source names for `role`.
-fn setting(p: &Platform, role: &str, what: &str) -> Result<String, Failure> {
+fn setting(p: &Platform, ctx: &Context<'_>, role: &str, what: &str) -> Result<String, Failure> {
     let var = p.env.get(role).ok_or_else(|| {
         Failure::Refused(format!(
             "the source declares no `{role}_env`: add it to the source in clause9.toml"
         ))
     })?;
+    if let Some(v) = ctx.env.get(var).filter(|v| !v.trim().is_empty()) {
+        return Ok(v.clone());
+    }
     http::env(var, &format!("{} {what}", p.kind.as_str()))
 }
 
 /// The sign-in the source declares: a token (sent with `scheme`), an API
 /// key (`ApiKey`), a user name and password (basic), or none.
-fn auth(p: &Platform, scheme: &'static str) -> Result<Auth, Failure> {
+fn auth(p: &Platform, ctx: &Context<'_>, scheme: &'static str) -> Result<Auth, Failure> {
     if p.env.contains_key("token") {
         return Ok(Auth::Scheme {
             scheme,
-            secret: setting(p, "token", "API token")?,
+            secret: setting(p, ctx, "token", "API token")?,
         });
     }
     if p.env.contains_key("api_key") {
         return Ok(Auth::Scheme {
             scheme: "ApiKey",
-            secret: setting(p, "api_key", "API key")?,
+            secret: setting(p, ctx, "api_key", "API key")?,
         });
     }
     if p.env.contains_key("username") {
         return Ok(Auth::Basic {
-            username: setting(p, "username", "user name")?,
-            password: setting(p, "password", "password")?,
+            username: setting(p, ctx, "username", "user name")?,
+            password: setting(p, ctx, "password", "password")?,
         });
     }
     Ok(Auth::None)
@@ -120,7 +126,7 @@ fn client(
 ) -> Result<Http, Failure> {
     let base = match (p.env.contains_key("url"), default) {
         (false, Some(d)) => d.to_string(),
-        _ => setting(p, "url", "address (https://host:port)")?,
+        _ => setting(p, ctx, "url", "address (https://host:port)")?,
     };
     Http::new(&base, ctx.dir, p.ca_file.as_deref(), ctx.timeout, auth)
 }

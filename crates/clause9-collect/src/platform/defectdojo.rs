@@ -28,7 +28,7 @@ pub async fn run(
     ctx: &Context<'_>,
 ) -> Result<Reading, Failure> {
     let spec = paged::parse(query, &ALLOWED)?;
-    let mut http = client(p, ctx, None, auth(p, "Token")?)?;
+    let mut http = client(p, ctx, None, auth(p, ctx, "Token")?)?;
     let mut first = http.url("api/v2/findings/")?;
     {
         let mut q = first.query_pairs_mut();

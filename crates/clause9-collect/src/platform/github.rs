@@ -40,7 +40,7 @@ pub async fn run(
             ));
         }
     };
-    let mut http = client(p, ctx, Some(DEFAULT_URL), auth(p, "Bearer")?)?
+    let mut http = client(p, ctx, Some(DEFAULT_URL), auth(p, ctx, "Bearer")?)?
         .with_header("accept", "application/vnd.github+json")?
         .with_header("x-github-api-version", "2022-11-28")?;
     let mut first = http.url(&path)?;

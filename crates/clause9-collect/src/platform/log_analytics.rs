@@ -28,7 +28,7 @@ pub async fn run(
     ctx: &Context<'_>,
 ) -> Result<Reading, Failure> {
     let kql = kql(query, w)?;
-    let workspace = setting(p, "workspace", "workspace id")?;
+    let workspace = setting(p, ctx, "workspace", "workspace id")?;
     if workspace.is_empty()
         || !workspace
             .chars()
@@ -142,10 +142,10 @@ async fn token(
     ctx: &Context<'_>,
     requests: &mut Vec<crate::http::Exchange>,
 ) -> Result<String, Failure> {
-    let tenant = setting(p, "tenant", "tenant (directory) id")?;
-    let client_id = setting(p, "client_id", "application (client) id")?;
+    let tenant = setting(p, ctx, "tenant", "tenant (directory) id")?;
+    let client_id = setting(p, ctx, "client_id", "application (client) id")?;
     let login = if p.env.contains_key("login_url") {
-        setting(p, "login_url", "sign-in address")?
+        setting(p, ctx, "login_url", "sign-in address")?
     } else {
         DEFAULT_LOGIN_URL.to_string()
     };
@@ -156,7 +156,7 @@ async fn token(
     {
         return Ok(token.clone());
     }
-    let secret = setting(p, "client_secret", "client secret")?;
+    let secret = setting(p, ctx, "client_secret", "client secret")?;
     if tenant.contains(['/', '?', '#']) {
         return Err(Failure::Refused(
             "the tenant id must be a GUID or a domain name".into(),

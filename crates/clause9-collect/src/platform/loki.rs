@@ -19,7 +19,7 @@ pub async fn run(
     ctx: &Context<'_>,
 ) -> Result<Reading, Failure> {
     let logql = promapi::with_range(query, w)?;
-    let mut http = client(p, ctx, None, auth(p, "Bearer")?)?;
+    let mut http = client(p, ctx, None, auth(p, ctx, "Bearer")?)?;
     if let Some(org) = p.scope.get("org_id") {
         http = http.with_header("x-scope-orgid", org)?;
     }

@@ -43,7 +43,7 @@ pub async fn run(
     ctx: &Context<'_>,
 ) -> Result<Reading, Failure> {
     let request = parse(p.kind, query)?;
-    let mut http = client(p, ctx, None, auth(p, "Bearer")?)?;
+    let mut http = client(p, ctx, None, auth(p, ctx, "Bearer")?)?;
     let (path, body) = match &request.endpoint {
         Endpoint::Count(index) => (format!("{index}/_count"), count_body(&request.body, w)?),
         Endpoint::Search(index) => (format!("{index}/_search"), search_body(&request.body, w)?),

@@ -23,7 +23,7 @@ pub async fn run(
     ctx: &Context<'_>,
 ) -> Result<Reading, Failure> {
     let search = spl::checked(query)?;
-    let mut http = client(p, ctx, None, auth(p, "Bearer")?)?;
+    let mut http = client(p, ctx, None, auth(p, ctx, "Bearer")?)?;
     let url = http.url(EXPORT)?;
     let answer = http
         .post_form(
