@@ -199,6 +199,21 @@ impl Collector {
     }
 }
 
+/// The environment variables `source` names that are not set (empty when
+/// it has all it needs to be queried; `files` and `prometheus` need none).
+pub fn unset_variables(source: &Source) -> Vec<String> {
+    let named: Vec<&String> = match source {
+        Source::Postgres { url_env, .. } => vec![url_env],
+        Source::Platform(p) => p.env.values().collect(),
+        Source::Files { .. } | Source::Prometheus { .. } => Vec::new(),
+    };
+    named
+        .into_iter()
+        .filter(|v| std::env::var(v).map_or(true, |x| x.trim().is_empty()))
+        .cloned()
+        .collect()
+}
+
 /// What a source run produced, before provenance is completed.
 pub(crate) struct SourceOutput {
     pub value: Option<f64>,
