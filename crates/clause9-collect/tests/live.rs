@@ -117,7 +117,9 @@ async fn live_defectdojo() {
 #[tokio::test]
 async fn live_github_code_scanning() {
     let Ok(repo) = std::env::var("CLAUSE9_LIVE_GITHUB_REPO") else {
-        eprintln!("skipped: set CLAUSE9_LIVE_GITHUB_REPO and CLAUSE9_LIVE_GITHUB_TOKEN to run this test");
+        eprintln!(
+            "skipped: set CLAUSE9_LIVE_GITHUB_REPO and CLAUSE9_LIVE_GITHUB_TOKEN to run this test"
+        );
         return;
     };
     let got = live(

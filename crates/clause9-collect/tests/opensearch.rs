@@ -34,7 +34,10 @@ fn binary() -> Option<String> {
         return Some(b);
     }
     let out = Command::new("python3")
-        .args(["-c", "import osmem_server; print(osmem_server.resolve_binary())"])
+        .args([
+            "-c",
+            "import osmem_server; print(osmem_server.resolve_binary())",
+        ])
         .output()
         .ok()?;
     out.status
@@ -103,8 +106,7 @@ async fn seed(url: &str) {
     }
 }
 
-const IN_PERIOD: &str =
-    r#"{"range": {"timestamp": {"gte": "$start", "lt": "$end"}}}"#;
+const IN_PERIOD: &str = r#"{"range": {"timestamp": {"gte": "$start", "lt": "$end"}}}"#;
 
 #[tokio::test]
 async fn counts_and_aggregations_over_the_period_on_a_real_server() {
@@ -149,7 +151,10 @@ async fn counts_and_aggregations_over_the_period_on_a_real_server() {
         sent["query"]["bool"]["filter"][0]["range"]["timestamp"],
         json!({"gte": "2026-09-30T23:00:00Z", "lt": "2026-11-01T00:00:00Z"})
     );
-    assert_eq!(record.requests[0].url, format!("{}/wazuh-alerts-*/_count", server.url));
+    assert_eq!(
+        record.requests[0].url,
+        format!("{}/wazuh-alerts-*/_count", server.url)
+    );
     assert_eq!(record.counts["count"], 2);
 
     let agents = get(1).await.unwrap();
@@ -159,17 +164,33 @@ async fn counts_and_aggregations_over_the_period_on_a_real_server() {
         .body
         .clone()
         .unwrap();
-    assert_eq!((sent["size"].clone(), sent["track_total_hits"].clone()), (json!(0), json!(true)));
+    assert_eq!(
+        (sent["size"].clone(), sent["track_total_hits"].clone()),
+        (json!(0), json!(true))
+    );
 
     assert_eq!(get(2).await.unwrap().value, Some(3.0), "hits in the period");
-    assert_eq!(get(3).await.unwrap().value, Some(10.0), "mean level (12 + 5 + 13) / 3");
+    assert_eq!(
+        get(3).await.unwrap().value,
+        Some(10.0),
+        "mean level (12 + 5 + 13) / 3"
+    );
 
     let e = get(4).await.unwrap_err().to_string();
-    assert!(e.contains("M-1/q4: opensearch: bad result: aggregation `top` left out"), "{e}");
+    assert!(
+        e.contains("M-1/q4: opensearch: bad result: aggregation `top` left out"),
+        "{e}"
+    );
     let e = get(5).await.unwrap_err().to_string();
-    assert!(e.contains("M-1/q5: opensearch: refused: `wazuh-alerts-*/_delete_by_query` is not a read"), "{e}");
+    assert!(
+        e.contains("M-1/q5: opensearch: refused: `wazuh-alerts-*/_delete_by_query` is not a read"),
+        "{e}"
+    );
     let e = get(6).await.unwrap_err().to_string();
-    assert!(e.contains("M-1/q6: opensearch: refused: the body must limit the documents to the period"), "{e}");
+    assert!(
+        e.contains("M-1/q6: opensearch: refused: the body must limit the documents to the period"),
+        "{e}"
+    );
     let e = get(7).await.unwrap_err().to_string();
     assert!(e.contains("must have \"size\": 0"), "{e}");
 

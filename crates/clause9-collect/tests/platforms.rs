@@ -48,7 +48,8 @@ fn sha256(text: &str) -> String {
 
 #[tokio::test]
 async fn splunk_exports_one_row_for_the_period_with_a_token() {
-    let answer = "{\"preview\":false,\"offset\":0,\"lastrow\":true,\"result\":{\"count\":\"42\"}}\n";
+    let answer =
+        "{\"preview\":false,\"offset\":0,\"lastrow\":true,\"result\":{\"count\":\"42\"}}\n";
     let server = Replay::start(vec![
         Expect::new("POST", "/services/search/v2/jobs/export")
             .header("authorization", "Bearer splunk-secret")
@@ -63,7 +64,10 @@ async fn splunk_exports_one_row_for_the_period_with_a_token() {
     let got = run(
         "kind = \"splunk\"\nurl_env = \"T_SPLUNK_URL\"\ntoken_env = \"T_SPLUNK_TOKEN\"",
         &["index=wazuh rule.level>=12 | stats count"],
-        &[("T_SPLUNK_URL", &server.url), ("T_SPLUNK_TOKEN", "splunk-secret")],
+        &[
+            ("T_SPLUNK_URL", &server.url),
+            ("T_SPLUNK_TOKEN", "splunk-secret"),
+        ],
     )
     .await;
     server.assert_done();
@@ -87,15 +91,24 @@ async fn splunk_refuses_writes_before_sending_anything() {
     let server = Replay::start(vec![]);
     let got = run(
         "kind = \"splunk\"\nurl_env = \"T_SPLUNK_URL\"\ntoken_env = \"T_SPLUNK_TOKEN\"",
-        &["index=wazuh | delete", "index=wazuh | stats count | outputlookup x.csv"],
+        &[
+            "index=wazuh | delete",
+            "index=wazuh | stats count | outputlookup x.csv",
+        ],
         &[("T_SPLUNK_URL", &server.url), ("T_SPLUNK_TOKEN", "t")],
     )
     .await;
     server.assert_done();
     let e = got[0].as_ref().unwrap_err();
-    assert!(e.starts_with("M-1/q0: splunk: refused: the SPL command `delete`"), "{e}");
+    assert!(
+        e.starts_with("M-1/q0: splunk: refused: the SPL command `delete`"),
+        "{e}"
+    );
     let e = got[1].as_ref().unwrap_err();
-    assert!(e.starts_with("M-1/q1: splunk: refused: the SPL command `outputlookup`"), "{e}");
+    assert!(
+        e.starts_with("M-1/q1: splunk: refused: the SPL command `outputlookup`"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -122,7 +135,10 @@ async fn splunk_errors_fail_the_value() {
     .await;
     server.assert_done();
     let e = got[0].as_ref().unwrap_err();
-    assert!(e.contains("splunk: query failed: Splunk refused the search: Unknown search command"), "{e}");
+    assert!(
+        e.contains("splunk: query failed: Splunk refused the search: Unknown search command"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -157,9 +173,7 @@ async fn log_analytics_signs_in_once_and_queries_with_the_timespan() {
             }))
             .answer(
                 200,
-                &format!(
-                    r#"{{"tables":[{{"name":"PrimaryResult","columns":[{{"name":"Count","type":"long"}}],"rows":[[3]]}}],"error":{{"code":"PartialError","message":"There were some errors when processing your query."}}}}"#
-                ),
+                r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"Count","type":"long"}],"rows":[[3]]}],"error":{"code":"PartialError","message":"There were some errors when processing your query."}}"#,
             ),
     ]);
     let got = run(
@@ -183,11 +197,17 @@ async fn log_analytics_signs_in_once_and_queries_with_the_timespan() {
     assert_eq!(c.value, Some(17.0));
     let record = c.provenance.platform.as_ref().unwrap();
     assert_eq!(record.requests.len(), 2, "the token request and the query");
-    assert_eq!(record.requests[0].body, None, "the secret form is not recorded");
+    assert_eq!(
+        record.requests[0].body, None,
+        "the secret form is not recorded"
+    );
     let text = serde_json::to_string(&c.provenance).unwrap();
     assert!(!text.contains("very-secret"));
     let e = got[1].as_ref().unwrap_err();
-    assert!(e.contains("M-1/q1: log_analytics: bad result: the answer is partial (PartialError)"), "{e}");
+    assert!(
+        e.contains("M-1/q1: log_analytics: bad result: the answer is partial (PartialError)"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -225,7 +245,11 @@ async fn defectdojo_reads_every_page_and_counts_findings_found_in_the_period() {
         "results": [finding(3, "2026-10-31")]});
     let server = Replay::start(vec![
         Expect::new("GET", "/api/v2/findings/")
-            .query(&[("severity", "Critical"), ("active", "true"), ("limit", "100")])
+            .query(&[
+                ("severity", "Critical"),
+                ("active", "true"),
+                ("limit", "100"),
+            ])
             .header("authorization", "Token dd-key")
             .answer(200, &page1.to_string()),
         Expect::new("GET", "/api/v2/findings/")
@@ -248,7 +272,10 @@ async fn defectdojo_reads_every_page_and_counts_findings_found_in_the_period() {
     let c = got[0].as_ref().unwrap();
     assert_eq!(c.value, Some(2.0));
     let counts = &c.provenance.platform.as_ref().unwrap().counts;
-    assert_eq!((counts["items"], counts["pages"], counts["in_period"]), (3, 2, 2));
+    assert_eq!(
+        (counts["items"], counts["pages"], counts["in_period"]),
+        (3, 2, 2)
+    );
 }
 
 #[tokio::test]
@@ -267,7 +294,10 @@ async fn defectdojo_refuses_a_list_that_changed_while_it_was_read() {
     .await;
     server.assert_done();
     let e = got[0].as_ref().unwrap_err();
-    assert!(e.contains("defectdojo: bad result: the list announced 5 items but 1 were read"), "{e}");
+    assert!(
+        e.contains("defectdojo: bad result: the list announced 5 items but 1 were read"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -278,12 +308,27 @@ async fn github_code_scanning_follows_link_pages_and_counts_alerts_open_at_the_e
     };
     let page1 = json!([
         alert(1, "2026-08-01T10:00:00Z", None, None),
-        alert(2, "2026-08-01T10:00:00Z", Some("2026-10-20T10:00:00Z"), None),
+        alert(
+            2,
+            "2026-08-01T10:00:00Z",
+            Some("2026-10-20T10:00:00Z"),
+            None
+        ),
     ]);
     let page2 = json!([
-        alert(3, "2026-10-15T10:00:00Z", Some("2026-11-05T10:00:00Z"), None),
+        alert(
+            3,
+            "2026-10-15T10:00:00Z",
+            Some("2026-11-05T10:00:00Z"),
+            None
+        ),
         alert(4, "2026-11-02T10:00:00Z", None, None),
-        alert(5, "2026-07-01T10:00:00Z", None, Some("2026-11-20T00:00:00Z")),
+        alert(
+            5,
+            "2026-07-01T10:00:00Z",
+            None,
+            Some("2026-11-20T00:00:00Z")
+        ),
     ]);
     let expect = |page: Option<&str>| {
         let mut q = vec![("severity", "critical"), ("per_page", "100")];
@@ -322,7 +367,10 @@ async fn github_next_links_to_another_server_are_not_followed() {
         Expect::new("GET", "/orgs/acme/code-scanning/alerts")
             .query(&[("per_page", "100")])
             .answer(200, "[]")
-            .answer_header("link", "<https://elsewhere.example/steal?page=2>; rel=\"next\""),
+            .answer_header(
+                "link",
+                "<https://elsewhere.example/steal?page=2>; rel=\"next\"",
+            ),
     ]);
     let got = run(
         "kind = \"github_code_scanning\"\nurl_env = \"T_GH\"\ntoken_env = \"T_GH_TOKEN\"\norg = \"acme\"",
@@ -332,7 +380,10 @@ async fn github_next_links_to_another_server_are_not_followed() {
     .await;
     server.assert_done();
     let e = got[0].as_ref().unwrap_err();
-    assert!(e.contains("github_code_scanning: refused: the next page is on another server"), "{e}");
+    assert!(
+        e.contains("github_code_scanning: refused: the next page is on another server"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -420,9 +471,17 @@ async fn partial_answers_refused_credentials_and_missing_settings_fail_clearly()
     .await;
     server.assert_done();
     let e = got[0].as_ref().unwrap_err();
-    assert!(e.contains("M-1/q0: opensearch: bad result: 1 of 3 shards failed, so the count is partial"), "{e}");
+    assert!(
+        e.contains("M-1/q0: opensearch: bad result: 1 of 3 shards failed, so the count is partial"),
+        "{e}"
+    );
     let e = got[1].as_ref().unwrap_err();
-    assert!(e.contains("M-1/q1: opensearch: query failed: the server did not accept the credentials (HTTP 401)"), "{e}");
+    assert!(
+        e.contains(
+            "M-1/q1: opensearch: query failed: the server did not accept the credentials (HTTP 401)"
+        ),
+        "{e}"
+    );
 
     let got = run(
         "kind = \"opensearch\"\nurl_env = \"CLAUSE9_TEST_NEVER_SET_URL\"",
@@ -451,5 +510,8 @@ async fn an_unreachable_server_is_a_failure_naming_the_platform() {
     )
     .await;
     let e = got[0].as_ref().unwrap_err();
-    assert!(e.starts_with("M-1/q0: loki: cannot reach the source: http://127.0.0.1:"), "{e}");
+    assert!(
+        e.starts_with("M-1/q0: loki: cannot reach the source: http://127.0.0.1:"),
+        "{e}"
+    );
 }

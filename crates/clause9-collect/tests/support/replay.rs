@@ -126,7 +126,11 @@ impl Replay {
     /// Every expected request came, exactly as expected.
     pub fn assert_done(&self) {
         let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        assert!(s.problems.is_empty(), "requests differed:\n{}", s.problems.join("\n"));
+        assert!(
+            s.problems.is_empty(),
+            "requests differed:\n{}",
+            s.problems.join("\n")
+        );
         assert_eq!(
             s.next,
             s.expected.len(),
@@ -186,7 +190,8 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>, base: &str) {
     s.next += 1;
     let (status, response_headers, response) = match s.expected.get(index) {
         None => {
-            s.problems.push(format!("unexpected request {method} {target}"));
+            s.problems
+                .push(format!("unexpected request {method} {target}"));
             (599, Vec::new(), String::new())
         }
         Some(e) => {
@@ -253,7 +258,10 @@ fn differences(
     match &e.body {
         Body::None => {
             if !body.is_empty() {
-                p.push(format!("a body, expected none: {}", String::from_utf8_lossy(body)));
+                p.push(format!(
+                    "a body, expected none: {}",
+                    String::from_utf8_lossy(body)
+                ));
             }
         }
         Body::Json(want) => match serde_json::from_slice::<serde_json::Value>(body) {
@@ -262,16 +270,16 @@ fn differences(
             Err(_) => p.push(format!("body not JSON: {}", String::from_utf8_lossy(body))),
         },
         Body::Form(want) => {
-            let got: Vec<(String, String)> = reqwest::Url::parse(&format!(
-                "http://x/?{}",
-                String::from_utf8_lossy(body)
-            ))
-            .unwrap()
-            .query_pairs()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-            let want: Vec<(String, String)> =
-                want.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+            let got: Vec<(String, String)> =
+                reqwest::Url::parse(&format!("http://x/?{}", String::from_utf8_lossy(body)))
+                    .unwrap()
+                    .query_pairs()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect();
             if got != want {
                 p.push(format!("form {got:?}, expected {want:?}"));
             }
