@@ -94,8 +94,9 @@ impl Collector {
         }
     }
 
-    /// Gives platform sources a value for the environment variable `name`,
-    /// used before the process environment (for embedding and tests).
+    /// Gives platform sources (and `files` tables on S3, for `AWS_*`) a
+    /// value for the environment variable `name`, used before the process
+    /// environment (for embedding and tests).
     pub fn with_env(mut self, name: &str, value: &str) -> Collector {
         self.env.insert(name.to_string(), value.to_string());
         self
@@ -190,7 +191,7 @@ impl Collector {
             map.entry(id.to_string()).or_default().clone()
         };
         cell.get_or_init(|| async {
-            files::prepare(&self.dir, source, self.columnar_threshold)
+            files::prepare(&self.dir, source, self.columnar_threshold, &self.env)
                 .await
                 .map(Arc::new)
         })
