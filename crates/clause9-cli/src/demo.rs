@@ -6,6 +6,7 @@
 //! nonconformities and management reviews.
 
 pub mod organisation;
+pub mod platforms;
 pub mod records;
 pub mod serve;
 mod solve;

@@ -41,4 +41,25 @@ pub enum Failure {
     MissingEnv(String),
     #[error("cannot reach the source: {0}")]
     Connection(String),
+    #[error("environment variable `{var}` is not set: set it to the {what}")]
+    MissingSetting { var: String, what: String },
+    /// A failure of a platform source, named with the platform.
+    #[error("{platform}: {failure}")]
+    Platform {
+        platform: String,
+        failure: Box<Failure>,
+    },
+}
+
+impl Failure {
+    /// This failure, said to have happened on `platform` (once).
+    pub fn on(self, platform: &str) -> Failure {
+        match self {
+            Failure::Platform { .. } => self,
+            other => Failure::Platform {
+                platform: platform.to_string(),
+                failure: Box::new(other),
+            },
+        }
+    }
 }

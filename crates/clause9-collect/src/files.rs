@@ -6,6 +6,7 @@
 pub(crate) mod columnar;
 mod formats;
 mod json_doc;
+mod s3;
 mod schema;
 
 use std::collections::{BTreeMap, HashMap};
@@ -37,6 +38,7 @@ use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{SQLOptions, SessionConfig, SessionContext};
 use datafusion::sql::parser::{DFParser, Statement as DFStatement};
 use datafusion::sql::sqlparser::ast::Statement;
+use object_store::ObjectStore;
 
 use crate::error::Failure;
 use crate::provenance::FileRead;
@@ -58,14 +60,19 @@ struct Table {
 pub struct Prepared {
     tables: Vec<Table>,
     broken: Vec<(String, Failure)>,
+    /// The object stores (S3 buckets) the tables read, by URL.
+    buckets: Vec<(reqwest::Url, Arc<dyn ObjectStore>)>,
 }
 
 /// Hashes every file of every declared table and works out the tables' columns.
 /// Text tables of at least `columnar_threshold` bytes get a columnar copy.
+/// `env` gives values of `AWS_*` variables for tables on S3 before the
+/// process environment.
 pub async fn prepare(
     dir: &Path,
     source: &Source,
     columnar_threshold: u64,
+    env: &HashMap<String, String>,
 ) -> Result<Prepared, Failure> {
     let Source::Files {
         tables,
@@ -80,16 +87,100 @@ pub async fn prepare(
     let mut out = Prepared {
         tables: Vec::new(),
         broken: Vec::new(),
+        buckets: Vec::new(),
     };
     for (name, pattern) in tables {
         let memory_mb = memory_mb.unwrap_or(crate::DEFAULT_MEMORY_MB);
         let limits = (memory_mb, columnar_threshold);
-        match prepare_table(&ctx, dir, name, pattern, columns, limits).await {
+        let prepared = if pattern.starts_with("s3://") {
+            prepare_s3_table(&ctx, name, pattern, columns, limits, env, &mut out.buckets).await
+        } else {
+            prepare_table(&ctx, dir, name, pattern, columns, limits).await
+        };
+        match prepared {
             Ok(t) => out.tables.push(t),
             Err(f) => out.broken.push((name.clone(), f)),
         }
     }
     Ok(out)
+}
+
+/// A table whose files are objects in an S3 bucket.
+async fn prepare_s3_table(
+    ctx: &SessionContext,
+    name: &str,
+    pattern: &str,
+    columns: &BTreeMap<String, ColumnType>,
+    (_, columnar_threshold): (u64, u64),
+    env: &HashMap<String, String>,
+    buckets: &mut Vec<(reqwest::Url, Arc<dyn ObjectStore>)>,
+) -> Result<Table, Failure> {
+    let in_table = |f: Failure| match f {
+        Failure::Files(m) => Failure::Files(format!("table `{name}`: {m}")),
+        other => other,
+    };
+    let (bucket_name, key) = s3::split(pattern).map_err(in_table)?;
+    let bucket = s3::bucket(bucket_name, env).map_err(in_table)?;
+    ctx.register_object_store(&bucket.url, bucket.store.clone());
+    let keys = s3::expand(&bucket, bucket_name, key)
+        .await
+        .map_err(in_table)?;
+    let paths: Vec<PathBuf> = keys.iter().map(|(k, _)| PathBuf::from(k)).collect();
+    let (format, gz) = common_format(&paths).map_err(in_table)?;
+    if format == Format::Json {
+        return Err(in_table(Failure::Files(
+            "`.json` documents are read from local files only; keep evidence on S3 as NDJSON (.ndjson, .jsonl), CSV or Parquet".into(),
+        )));
+    }
+    let mut hashed = Vec::with_capacity(keys.len());
+    for (k, _) in &keys {
+        hashed.push(s3::hash(&bucket, bucket_name, k).await.map_err(in_table)?);
+    }
+    let delimiter = if format == Format::Csv {
+        let head = s3::head(&bucket, bucket_name, &keys[0].0, keys[0].1)
+            .await
+            .map_err(in_table)?;
+        formats::sniff_delimiter_bytes(&head, gz)
+    } else {
+        b','
+    };
+    let urls = keys
+        .iter()
+        .map(|(k, _)| ListingTableUrl::parse(format!("s3://{bucket_name}/{k}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(df_files)?;
+    let provider = listing(ctx, urls, format, gz, columns, delimiter)
+        .await
+        .map_err(in_table)?;
+    if !buckets.iter().any(|(u, _)| *u == bucket.url) {
+        buckets.push((bucket.url.clone(), bucket.store.clone()));
+    }
+    finish_table(ctx, name, provider, hashed, format, columnar_threshold).await
+}
+
+/// A prepared table; large text tables get their columnar copy.
+async fn finish_table(
+    ctx: &SessionContext,
+    name: &str,
+    provider: Arc<dyn TableProvider>,
+    hashed: Vec<FileRead>,
+    format: Format,
+    columnar_threshold: u64,
+) -> Result<Table, Failure> {
+    let bytes: u64 = hashed.iter().map(|f| f.size).sum();
+    let text = matches!(format, Format::Csv | Format::Ndjson);
+    let (provider, copy) = if text && bytes >= columnar_threshold {
+        let copy = columnar::copy(ctx, name, provider).await?;
+        (copy.provider.clone(), Some(copy))
+    } else {
+        (provider, None)
+    };
+    Ok(Table {
+        name: name.to_string(),
+        provider,
+        files: hashed,
+        _columnar: copy,
+    })
 }
 
 async fn prepare_table(
@@ -132,24 +223,23 @@ async fn prepare_table(
                 .map_err(|e| Failure::Files(e.to_string()))?
                 .map_err(in_table)?
             }
-            _ => listing(ctx, &paths, format, gz, columns)
-                .await
-                .map_err(in_table)?,
+            _ => {
+                let delimiter = if format == Format::Csv {
+                    formats::sniff_delimiter(&paths[0], gz).map_err(in_table)?
+                } else {
+                    b','
+                };
+                let urls = paths
+                    .iter()
+                    .map(|p| ListingTableUrl::parse(p.to_string_lossy()))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(df_files)?;
+                listing(ctx, urls, format, gz, columns, delimiter)
+                    .await
+                    .map_err(in_table)?
+            }
         };
-        let bytes: u64 = hashed.iter().map(|f| f.size).sum();
-        let text = matches!(format, Format::Csv | Format::Ndjson);
-        let (provider, copy) = if text && bytes >= columnar_threshold {
-            let copy = columnar::copy(ctx, name, provider).await?;
-            (copy.provider.clone(), Some(copy))
-        } else {
-            (provider, None)
-        };
-        Ok(Table {
-            name: name.to_string(),
-            provider,
-            files: hashed,
-            _columnar: copy,
-        })
+        finish_table(ctx, name, provider, hashed, format, columnar_threshold).await
     }
 }
 
@@ -172,13 +262,15 @@ fn df_files(e: DataFusionError) -> Failure {
     Failure::Files(e.to_string())
 }
 
-/// A CSV, NDJSON or Parquet table over `paths`, read as the query runs.
+/// A CSV, NDJSON or Parquet table over `urls` (local files or objects),
+/// read as the query runs.
 async fn listing(
     ctx: &SessionContext,
-    paths: &[PathBuf],
+    urls: Vec<ListingTableUrl>,
     format: Format,
     gz: bool,
     declared: &BTreeMap<String, ColumnType>,
+    delimiter: u8,
 ) -> Result<Arc<dyn TableProvider>, Failure> {
     let compression = if gz {
         FileCompressionType::GZIP
@@ -189,7 +281,7 @@ async fn listing(
         Format::Csv => Arc::new(
             CsvFormat::default()
                 .with_has_header(true)
-                .with_delimiter(formats::sniff_delimiter(&paths[0], gz)?)
+                .with_delimiter(delimiter)
                 .with_file_compression_type(compression)
                 .with_schema_infer_max_rec(schema::SAMPLE_ROWS),
         ),
@@ -201,11 +293,6 @@ async fn listing(
         _ => Arc::new(ParquetFormat::default()),
     };
     let options = ListingOptions::new(file_format).with_file_extension("");
-    let urls = paths
-        .iter()
-        .map(|p| ListingTableUrl::parse(p.to_string_lossy()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(df_files)?;
     let state = ctx.state();
     let mut schemas = Vec::new();
     for url in &urls {
@@ -318,6 +405,9 @@ pub async fn run(
         .build_arc()
         .map_err(|e| Failure::Query(e.to_string()))?;
     let ctx = SessionContext::new_with_config_rt(SessionConfig::new(), runtime);
+    for (url, store) in &prepared.buckets {
+        ctx.register_object_store(url, store.clone());
+    }
     for t in &prepared.tables {
         ctx.register_table(t.name.as_str(), t.provider.clone())
             .map_err(|e| Failure::Query(e.to_string()))?;
@@ -360,6 +450,7 @@ pub async fn run(
         value,
         files,
         rows_scanned: rows_scanned(plan.as_ref()),
+        platform: None,
     })
 }
 

@@ -1,18 +1,23 @@
 //! Automated evidence collection: runs the query of a `method = "query"` base
 //! measure against its source (SQL over evidence files with DataFusion,
-//! SQL in PostgreSQL, PromQL against Prometheus) for one period, and returns
+//! SQL in PostgreSQL, PromQL against Prometheus, queries against search
+//! platforms and security tools over HTTP) for one period, and returns
 //! the value with its provenance; [`batch`] collects and stores many values
 //! at once (the `clause9 collect` command and the server's schedule).
 
 pub mod batch;
 mod error;
 mod files;
+mod http;
 mod params;
+mod platform;
 mod postgres;
+mod promapi;
 mod prometheus;
 mod provenance;
 mod save;
 mod value;
+mod window;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +31,8 @@ use jiff::tz::TimeZone;
 use tokio::sync::{Mutex, OnceCell};
 
 pub use error::{CollectError, Failure};
-pub use provenance::{FileRead, Parameters, Provenance};
+pub use http::Exchange;
+pub use provenance::{FileRead, Parameters, PlatformRecord, Provenance};
 pub use save::{Outcome, save};
 
 /// Default time limit of one query.
@@ -48,6 +54,8 @@ pub(crate) struct Window {
     pub period: Period,
     pub start: jiff::Timestamp,
     pub end: jiff::Timestamp,
+    /// The programme's timezone (local dates of the period).
+    pub timezone: TimeZone,
 }
 
 /// A `files` source prepared once, or why it could not be.
@@ -63,6 +71,8 @@ pub struct Collector {
     sources: HashMap<String, Source>,
     prepared: Mutex<HashMap<String, Arc<PreparedCell>>>,
     columnar_threshold: u64,
+    tokens: platform::Tokens,
+    env: HashMap<String, String>,
 }
 
 impl Collector {
@@ -79,7 +89,17 @@ impl Collector {
                 .collect(),
             prepared: Mutex::new(HashMap::new()),
             columnar_threshold: files::columnar::THRESHOLD_BYTES,
+            tokens: platform::Tokens::default(),
+            env: HashMap::new(),
         }
+    }
+
+    /// Gives platform sources (and `files` tables on S3, for `AWS_*`) a
+    /// value for the environment variable `name`, used before the process
+    /// environment (for embedding and tests).
+    pub fn with_env(mut self, name: &str, value: &str) -> Collector {
+        self.env.insert(name.to_string(), value.to_string());
+        self
     }
 
     /// Gives CSV and NDJSON tables of at least `bytes` a columnar copy, parsed
@@ -109,7 +129,12 @@ impl Collector {
             return Err(wrap(Failure::UnknownSource(source.clone())));
         };
         let (start, end) = period.bounds(&self.timezone);
-        let window = Window { period, start, end };
+        let window = Window {
+            period,
+            start,
+            end,
+            timezone: self.timezone.clone(),
+        };
         let timeout = Duration::from_secs(src.timeout_seconds().unwrap_or(DEFAULT_TIMEOUT_SECONDS));
         let began = Instant::now();
         let outcome = match src {
@@ -124,9 +149,25 @@ impl Collector {
             Source::Prometheus { url, .. } => {
                 limit(timeout, prometheus::run(url, query, &window, timeout)).await
             }
+            Source::Platform(p) => {
+                let ctx = platform::Context {
+                    dir: &self.dir,
+                    tokens: &self.tokens,
+                    env: &self.env,
+                    timeout,
+                };
+                limit(timeout, platform::run(p, query, &window, ctx))
+                    .await
+                    .map_err(|f| f.on(p.kind.as_str()))
+            }
         };
         let out = outcome.map_err(wrap)?;
-        let parameters = Parameters::new(&window, matches!(src, Source::Prometheus { .. }));
+        let with_range = match src {
+            Source::Prometheus { .. } => true,
+            Source::Platform(p) => p.kind == clause9_core::programme::PlatformKind::Loki,
+            _ => false,
+        };
+        let parameters = Parameters::new(&window, with_range);
         Ok(Collected {
             value: out.value,
             provenance: Provenance {
@@ -138,6 +179,7 @@ impl Collector {
                 files: out.files,
                 rows_scanned: out.rows_scanned,
                 duration_ms: began.elapsed().as_secs_f64() * 1000.0,
+                platform: out.platform,
             },
         })
     }
@@ -149,7 +191,7 @@ impl Collector {
             map.entry(id.to_string()).or_default().clone()
         };
         cell.get_or_init(|| async {
-            files::prepare(&self.dir, source, self.columnar_threshold)
+            files::prepare(&self.dir, source, self.columnar_threshold, &self.env)
                 .await
                 .map(Arc::new)
         })
@@ -158,11 +200,27 @@ impl Collector {
     }
 }
 
+/// The environment variables `source` names that are not set (empty when
+/// it has all it needs to be queried; `files` and `prometheus` need none).
+pub fn unset_variables(source: &Source) -> Vec<String> {
+    let named: Vec<&String> = match source {
+        Source::Postgres { url_env, .. } => vec![url_env],
+        Source::Platform(p) => p.env.values().collect(),
+        Source::Files { .. } | Source::Prometheus { .. } => Vec::new(),
+    };
+    named
+        .into_iter()
+        .filter(|v| std::env::var(v).map_or(true, |x| x.trim().is_empty()))
+        .cloned()
+        .collect()
+}
+
 /// What a source run produced, before provenance is completed.
 pub(crate) struct SourceOutput {
     pub value: Option<f64>,
     pub files: Vec<FileRead>,
     pub rows_scanned: Option<u64>,
+    pub platform: Option<PlatformRecord>,
 }
 
 async fn limit(

@@ -111,6 +111,7 @@ async fn read_only(
             value: None,
             files: Vec::new(),
             rows_scanned,
+            platform: None,
         }),
         serde_json::Value::Number(n) => {
             let f = n
@@ -120,6 +121,7 @@ async fn read_only(
                 value: Some(value::finite(f)?),
                 files: Vec::new(),
                 rows_scanned,
+                platform: None,
             })
         }
         other => Err(Failure::Result(format!(

@@ -1,17 +1,20 @@
 //! Provenance of a collected value: source, query and its hash, parameters,
 //! every evidence file read (SHA-256 and size), rows scanned, duration.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::Window;
+use crate::http::Exchange;
 
 /// Where a collected value came from (stored as the observation's provenance JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     /// The source id in `clause9.toml`.
     pub source: String,
-    /// `files`, `postgres` or `prometheus`.
+    /// `files`, `postgres`, `prometheus` or a platform (`opensearch`, `splunk`…).
     pub kind: String,
     pub query: String,
     /// SHA-256 of the query text, lowercase hex.
@@ -22,6 +25,19 @@ pub struct Provenance {
     /// Rows read from the sources' tables, where the engine reports it.
     pub rows_scanned: Option<u64>,
     pub duration_ms: f64,
+    /// Platform sources: the HTTP requests made and what the answer counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<PlatformRecord>,
+}
+
+/// How a platform source answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlatformRecord {
+    /// Every request, in order, with its answer's status, size and SHA-256.
+    pub requests: Vec<Exchange>,
+    /// The counts the answer gave (documents matched, rows, items read,
+    /// pages, items in the period…), by name.
+    pub counts: BTreeMap<String, u64>,
 }
 
 /// The values bound to the query's parameters.
@@ -32,7 +48,7 @@ pub struct Parameters {
     pub start: String,
     /// UTC instant of the period's end (RFC 3339).
     pub end: String,
-    /// Prometheus only: the period's length as a PromQL duration.
+    /// Prometheus and Loki: the period's length as a duration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
 }
@@ -43,7 +59,7 @@ impl Parameters {
             period: w.period.to_string(),
             start: w.start.to_string(),
             end: w.end.to_string(),
-            range: with_range.then(|| crate::prometheus::range(w)),
+            range: with_range.then(|| crate::window::range(w)),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod formulas;
 mod measure;
+mod platform;
 mod reader;
 pub mod registers;
 mod settings;

@@ -81,6 +81,70 @@ pub enum Source {
         /// Time limit of one HTTP query (`timeout_seconds`); `None`: the collector's default.
         timeout_seconds: Option<u64>,
     },
+    /// A search platform or security tool queried over its HTTP API
+    /// (OpenSearch, Elasticsearch, Splunk, Log Analytics, Loki, DefectDojo,
+    /// GitHub code scanning).
+    Platform(Platform),
+}
+
+/// A platform source: where it is and how to sign in, all from environment
+/// variables named in the file; never a URL or a secret itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Platform {
+    pub kind: PlatformKind,
+    /// Environment variable names by role: `url`, `token`, `username`,
+    /// `password`, `api_key`, `workspace`, `tenant`, `client_id`,
+    /// `client_secret`, `login_url` (declared as `ROLE_env = "NAME"`).
+    pub env: BTreeMap<String, String>,
+    /// Plain settings that are not secrets: `repo` or `org` (GitHub),
+    /// `org_id` (the Loki tenant).
+    pub scope: BTreeMap<String, String>,
+    /// A PEM file of extra trusted certificate authorities (relative to the
+    /// programme directory, or absolute), for servers with a private CA.
+    pub ca_file: Option<String>,
+    /// Time limit of one query, all its HTTP requests together.
+    pub timeout_seconds: Option<u64>,
+}
+
+/// The platforms a source can query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformKind {
+    OpenSearch,
+    Elasticsearch,
+    Splunk,
+    LogAnalytics,
+    Loki,
+    DefectDojo,
+    GithubCodeScanning,
+}
+
+impl PlatformKind {
+    pub const ALL: [PlatformKind; 7] = [
+        PlatformKind::OpenSearch,
+        PlatformKind::Elasticsearch,
+        PlatformKind::Splunk,
+        PlatformKind::LogAnalytics,
+        PlatformKind::Loki,
+        PlatformKind::DefectDojo,
+        PlatformKind::GithubCodeScanning,
+    ];
+
+    /// The `kind` written in `clause9.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformKind::OpenSearch => "opensearch",
+            PlatformKind::Elasticsearch => "elasticsearch",
+            PlatformKind::Splunk => "splunk",
+            PlatformKind::LogAnalytics => "log_analytics",
+            PlatformKind::Loki => "loki",
+            PlatformKind::DefectDojo => "defectdojo",
+            PlatformKind::GithubCodeScanning => "github_code_scanning",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PlatformKind> {
+        PlatformKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 /// A column type declared in a `files` source.
@@ -129,6 +193,7 @@ impl Source {
             Source::Files { .. } => "files",
             Source::Postgres { .. } => "postgres",
             Source::Prometheus { .. } => "prometheus",
+            Source::Platform(p) => p.kind.as_str(),
         }
     }
 
@@ -144,6 +209,7 @@ impl Source {
             | Source::Prometheus {
                 timeout_seconds, ..
             } => *timeout_seconds,
+            Source::Platform(p) => p.timeout_seconds,
         }
     }
 }

@@ -320,3 +320,44 @@ fn secrets_never_go_in_files() {
         ],
     );
 }
+
+#[test]
+fn platform_sources_take_addresses_and_secrets_from_the_environment() {
+    let good = format!(
+        "{SETTINGS}[sources.wazuh]\nkind = \"opensearch\"\nurl_env = \"WAZUH_URL\"\nusername_env = \"WAZUH_USER\"\npassword_env = \"WAZUH_PASSWORD\"\nca_file = \"certs/root-ca.pem\"\n\
+         [sources.splunk]\nkind = \"splunk\"\nurl_env = \"SPLUNK_URL\"\ntoken_env = \"SPLUNK_TOKEN\"\ntimeout_seconds = 30\n\
+         [sources.sentinel]\nkind = \"log_analytics\"\nworkspace_env = \"W\"\ntenant_env = \"T\"\nclient_id_env = \"C\"\nclient_secret_env = \"S\"\n\
+         [sources.loki]\nkind = \"loki\"\nurl_env = \"LOKI_URL\"\norg_id = \"soc\"\n\
+         [sources.dojo]\nkind = \"defectdojo\"\nurl_env = \"DOJO_URL\"\ntoken_env = \"DOJO_TOKEN\"\n\
+         [sources.gh]\nkind = \"github_code_scanning\"\ntoken_env = \"GH_TOKEN\"\nrepo = \"acme/shop\"\n\
+         [sources.es]\nkind = \"elasticsearch\"\nurl_env = \"ES_URL\"\napi_key_env = \"ES_KEY\"\n"
+    );
+    check(&good, &[], &[]);
+}
+
+#[test]
+fn platform_sources_refuse_what_does_not_belong() {
+    let bad = format!(
+        "{SETTINGS}[sources.splunk]\nkind = \"splunk\"\nurl = \"https://splunk:8089\"\ntoken = \"abc\"\n\
+         [sources.es]\nkind = \"elasticsearch\"\nurl_env = \"ES URL\"\napi_key_env = \"K\"\ntoken_env = \"T\"\nusername_env = \"U\"\n\
+         [sources.gh]\nkind = \"github_code_scanning\"\ntoken_env = \"GH\"\nrepo = \"shop\"\norg = \"acme\"\nindex = \"x\"\n\
+         [sources.x]\nkind = \"qradar\"\n"
+    );
+    check(
+        &bad,
+        &[],
+        &[
+            "clause9.toml:22:1: [sources.splunk] is missing `url_env`: the environment variable holding the splunk address (https://host:port)",
+            "clause9.toml:22:1: [sources.splunk] needs a way to sign in to splunk: `token_env`, or `username_env` + `password_env`",
+            "clause9.toml:24:7: [sources.splunk]: `url` must not be written in a file; set `url_env` to the name of an environment variable that holds it",
+            "clause9.toml:25:9: [sources.splunk]: `token` must not be written in a file; set `token_env` to the name of an environment variable that holds it",
+            "clause9.toml:26:1: [sources.es]: choose one way to sign in: `username_env` + `password_env`, or `api_key_env`, or `token_env`",
+            "clause9.toml:26:1: [sources.es]: give `username_env` and `password_env` together",
+            "clause9.toml:28:11: `url_env` in [sources.es] must name an environment variable ([A-Za-z_][A-Za-z0-9_]*), not `ES URL`",
+            "clause9.toml:32:1: [sources.gh] needs exactly one of `repo` or `org`",
+            "clause9.toml:35:8: `repo` in [sources.gh]: write the repository as OWNER/NAME",
+            "clause9.toml:37:1: unknown key `index` in [sources.gh]; known keys: ca_file, kind, org, repo, timeout_seconds, token_env, url_env",
+            "clause9.toml:39:8: unknown source kind `qradar`: use \"files\", \"postgres\", \"prometheus\", \"opensearch\", \"elasticsearch\", \"splunk\", \"log_analytics\", \"loki\", \"defectdojo\", \"github_code_scanning\"",
+        ],
+    );
+}

@@ -68,16 +68,23 @@ pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArg
     for _ in 0..5 {
         first = first.prev();
     }
+    let (ready, waiting) = crate::demo::platforms::split(&programme);
     crate::output::set_quiet(true);
-    let collected = super::collect::run(
-        dir,
-        None,
-        Some(&first.to_string()),
-        Some(&last.to_string()),
-        None,
-        store_args,
-    )
-    .await;
+    let mut collected = Ok(());
+    for id in &ready {
+        collected = super::collect::run(
+            dir,
+            None,
+            Some(&first.to_string()),
+            Some(&last.to_string()),
+            Some(id),
+            store_args,
+        )
+        .await;
+        if collected.is_err() {
+            break;
+        }
+    }
     let records = match collected {
         Ok(()) => crate::demo::records::write(dir, today, store_args).await,
         Err(e) => Err(e),
@@ -107,16 +114,15 @@ pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArg
     let ncs = crate::workflow::nc::load_all(store.as_ref()).await?;
     let reviews = crate::workflow::review::load_all(store.as_ref()).await?;
     say(format!(
-        "automated: {} measures collected from scanner outputs under evidence/ for {first} to {last}",
-        programme
-            .measures
-            .iter()
-            .filter(|m| m
-                .base
-                .iter()
-                .any(|b| matches!(b.method, clause9_core::measure::BaseMethod::Query { .. })))
-            .count()
+        "automated: {} measures collected by their queries for {first} to {last}",
+        ready.len()
     ));
+    for (id, unset) in &waiting {
+        say(format!(
+            "not collected: {id} reads a platform that is not configured; set {} to collect it (docs/demo.md)",
+            unset.join(", ")
+        ));
+    }
     say(format!(
         "records ({commands} commands): {} audits with {} findings · {} nonconformities ({} open) · {} management reviews ({} signed)",
         audits.len(),

@@ -2,7 +2,9 @@
 //! registers (context, parties, feedback, risks, statement of applicability,
 //! auditors, audit and review settings) dated relative to the day the demo
 //! runs, the `files` sources, and the automated measures with the real
-//! scanner outputs they read (the vulnerability KPI example).
+//! scanner outputs they read (the vulnerability KPI example), and two
+//! measures read from a Wazuh indexer and DefectDojo (collected only where
+//! their variables are set).
 
 use std::path::Path;
 
@@ -85,6 +87,17 @@ pub fn write_all(dir: &Path, today: Date) -> anyhow::Result<()> {
             &dir.join("measures").join("automated").join(name),
             text.as_bytes(),
         )?;
+    }
+    // the measures read from search platforms, collected only when their
+    // sources' variables are set
+    if let Some(platforms) = DEMO.get_dir("measures") {
+        for f in platforms.files() {
+            let name = f.path().file_name().unwrap_or_default();
+            write(
+                &dir.join("measures").join("platforms").join(name),
+                f.contents(),
+            )?;
+        }
     }
     let evidence = KPIS
         .get_dir("evidence")

@@ -141,10 +141,26 @@ pub fn sniff_delimiter(path: &Path, gz: bool) -> Result<u8, Failure> {
         .take(64 * 1024)
         .read_to_end(&mut head)
         .map_err(|e| Failure::Files(format!("cannot read {}: {e}", path.display())))?;
+    Ok(delimiter_of(&head))
+}
+
+/// The delimiter of a CSV file from its first bytes (gzip-compressed when
+/// `gz`; a cut-off compressed head gives what could be decompressed).
+pub fn sniff_delimiter_bytes(raw: &[u8], gz: bool) -> u8 {
+    if gz {
+        let mut head = Vec::new();
+        let _ = GzDecoder::new(raw).take(64 * 1024).read_to_end(&mut head);
+        delimiter_of(&head)
+    } else {
+        delimiter_of(raw)
+    }
+}
+
+fn delimiter_of(head: &[u8]) -> u8 {
     let mut counts = [0usize; 4];
     let candidates = [b',', b';', b'\t', b'|'];
     let mut quoted = false;
-    for &c in &head {
+    for &c in head {
         match c {
             b'"' => quoted = !quoted,
             b'\n' if !quoted => break,
@@ -159,9 +175,9 @@ pub fn sniff_delimiter(path: &Path, gz: bool) -> Result<u8, Failure> {
     let best = (0..4)
         .max_by_key(|&i| (counts[i], usize::from(i == 0)))
         .unwrap_or(0);
-    Ok(if counts[best] == 0 {
+    if counts[best] == 0 {
         b','
     } else {
         candidates[best]
-    })
+    }
 }

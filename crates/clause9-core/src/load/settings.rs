@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 use super::reader::{Located, Sink, TableReader};
 use crate::ids::is_name_id;
 use crate::period::Period;
-use crate::programme::{Area, ColumnType, Objective, Person, Settings, Source};
+use crate::programme::{Area, ColumnType, Objective, Person, PlatformKind, Settings, Source};
 
 /// Settings plus the positions needed to check references later.
 pub struct LoadedSettings {
@@ -185,9 +185,30 @@ fn read_programme(mut r: TableReader, sink: &mut Sink, settings: &mut Settings) 
     r.finish(sink, &["name", "organisation", "timezone", "first_period"]);
 }
 
+/// The source kinds, as the hint of a missing or unknown `kind` lists them.
+fn kinds() -> String {
+    let mut names = vec![
+        "\"files\"".to_string(),
+        "\"postgres\"".into(),
+        "\"prometheus\"".into(),
+    ];
+    names.extend(
+        PlatformKind::ALL
+            .iter()
+            .map(|k| format!("\"{}\"", k.as_str())),
+    );
+    names.join(", ")
+}
+
 fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
-    let kind = r.required_string(sink, "kind", "\"files\", \"postgres\" or \"prometheus\"")?;
+    let kind = r.required_string(sink, "kind", &kinds())?;
     let timeout_seconds = positive(&mut r, sink, "timeout_seconds");
+    if let Some(platform) = PlatformKind::parse(&kind.value) {
+        let (source, known) = super::platform::read(platform, &mut r, sink, timeout_seconds);
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        r.finish(sink, &known);
+        return Some(Source::Platform(source));
+    }
     let source = match kind.value.as_str() {
         "files" => {
             let mut tables = BTreeMap::new();
@@ -267,9 +288,7 @@ fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
         other => {
             sink.error(
                 kind.span,
-                format!(
-                    "unknown source kind `{other}`: use \"files\", \"postgres\" or \"prometheus\""
-                ),
+                format!("unknown source kind `{other}`: use {}", kinds()),
             );
             return None;
         }
@@ -278,6 +297,7 @@ fn read_source(mut r: TableReader, sink: &mut Sink) -> Option<Source> {
         Source::Files { .. } => &["kind", "tables", "columns", "timeout_seconds", "memory_mb"],
         Source::Postgres { .. } => &["kind", "url_env", "timeout_seconds"],
         Source::Prometheus { .. } => &["kind", "url", "timeout_seconds"],
+        Source::Platform(_) => &[],
     };
     r.finish(sink, known);
     Some(source)

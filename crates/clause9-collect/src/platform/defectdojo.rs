@@ -1,0 +1,72 @@
+//! DefectDojo findings: `GET {url}/api/v2/findings/` with the API's own
+//! filters (`severity=Critical&active=true&test__engagement__product=3`…),
+//! signed in with an API v2 key (`Authorization: Token …`), every page read
+//! (`limit=100`, `next` links), and the findings counted by `window`: `date`
+//! (the day found), `created` or `mitigated` in the period, or
+//! `open_at_end` (found before the period's end and not mitigated by then).
+//! The total DefectDojo announces must match the findings read.
+
+use clause9_core::programme::Platform;
+use reqwest::Url;
+use serde_json::Value;
+
+use super::paged::{self, Allowed, Page};
+use super::{Context, Reading, auth, client, counts};
+use crate::Window;
+use crate::error::Failure;
+
+pub const ALLOWED: Allowed = Allowed {
+    fields: &["date", "created", "mitigated"],
+    open_at_end: Some(("date", &["mitigated"])),
+    reserved: &["limit", "offset"],
+};
+
+pub async fn run(
+    p: &Platform,
+    query: &str,
+    w: &Window,
+    ctx: &Context<'_>,
+) -> Result<Reading, Failure> {
+    let spec = paged::parse(query, &ALLOWED)?;
+    let mut http = client(p, ctx, None, auth(p, ctx, "Token")?)?;
+    let mut first = http.url("api/v2/findings/")?;
+    {
+        let mut q = first.query_pairs_mut();
+        for (k, v) in &spec.filters {
+            q.append_pair(k, v);
+        }
+        q.append_pair("limit", "100");
+    }
+    let tally = paged::count(&mut http, first, &spec, w, page).await?;
+    Ok(Reading {
+        value: Some(tally.in_window as f64),
+        counts: counts([
+            ("in_period", tally.in_window),
+            ("items", tally.items),
+            ("pages", tally.pages),
+        ]),
+        rows_scanned: Some(tally.items),
+        requests: http.exchanges,
+    })
+}
+
+fn page(answer: &crate::http::Answer) -> Result<Page, Failure> {
+    let json = answer.json("DefectDojo")?;
+    let items = json["results"].as_array().cloned().ok_or_else(|| {
+        Failure::Result(format!(
+            "the answer has no `results` list: {}",
+            answer.excerpt()
+        ))
+    })?;
+    let next = match &json["next"] {
+        Value::String(s) => {
+            Some(Url::parse(s).map_err(|e| Failure::Result(format!("bad next page `{s}`: {e}")))?)
+        }
+        _ => None,
+    };
+    Ok(Page {
+        items,
+        next,
+        total: json["count"].as_u64(),
+    })
+}
