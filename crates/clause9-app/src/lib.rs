@@ -3,7 +3,9 @@
 //! background jobs all do, written once. Front ends only translate input and
 //! output.
 
+pub mod accounts;
 pub mod clock;
 pub mod records;
+pub mod values;
 
 pub use clock::{Clock, SetTime};

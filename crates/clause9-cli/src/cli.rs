@@ -157,7 +157,7 @@ pub enum Command {
         args: Vec<String>,
         #[arg(long)]
         period: String,
-        /// An evidence file (hashed and kept) or an https:// link
+        /// An evidence file (hashed and kept) or an http(s):// link
         #[arg(long)]
         evidence: Option<String>,
         /// Why an already stored value is being corrected (required to correct one)

@@ -37,7 +37,7 @@ pub enum DocFormat {
     Md,
     Html,
     Json,
-    /// Not available yet: refused with a message
+    /// PDF (a binary file: needs -o FILE)
     Pdf,
 }
 

@@ -10,7 +10,7 @@ static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/programmes/star
 static LIBRARY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/programmes/library");
 
 /// Files of the shipped programmes that are not part of a user's programme.
-const NOT_COPIED: [&str; 2] = ["samples.csv", "check.py"];
+const NOT_COPIED: [&str; 1] = ["samples.csv"];
 
 pub enum Shipped {
     Starter,

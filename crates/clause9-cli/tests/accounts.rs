@@ -68,6 +68,13 @@ fn users_and_tokens_are_managed_and_audit_logged() {
         "password hashes are never shown"
     );
 
+    // ann is the only admin: the command line does not disable the last one
+    let (code, _, err) = run(clause9(&["user", "disable", dir, "ann"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("this would leave no active admin"), "{err}");
+    let (code, _, err) = add_user(dir, "cat", "admin", "a long enough password\n");
+    assert_eq!(code, 0, "{err}");
+
     let token = ok(clause9(&[
         "token",
         "create",

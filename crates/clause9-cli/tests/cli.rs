@@ -37,6 +37,43 @@ fn init_writes_a_starter_that_evaluates_to_real_statuses() {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(statuses, expected);
+    // the starter's README table of expected results is what evaluate gives
+    let readme = include_str!("../programmes/starter/README.md");
+    let expected_results = readme
+        .split("Expected results")
+        .nth(1)
+        .expect("the starter README has its expected results");
+    let rows: Vec<&str> = expected_results
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter(|l| l.starts_with("| M-"))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        5,
+        "the starter README's table has a row per measure"
+    );
+    for row in rows {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (id, bases, status) = (cells[1], cells[2], cells[4]);
+        let m = (json["measures"].as_array().unwrap().iter())
+            .find(|m| m["id"] == id)
+            .unwrap_or_else(|| panic!("README row {id} is not a starter measure"));
+        assert!(
+            status.starts_with(m["status"].as_str().unwrap()),
+            "{id}: README says {status}, evaluate {}",
+            m["status"]
+        );
+        for pair in bases.split(", ") {
+            let (base, value) = pair.split_once(' ').unwrap();
+            assert_eq!(
+                m["base"][base].to_string(),
+                value,
+                "{id} {base} in the README"
+            );
+        }
+    }
     let aw = &json["measures"][0];
     assert_eq!(aw["base"]["trained"], 451);
     assert_eq!(aw["base"]["headcount"], 468);

@@ -25,6 +25,7 @@ fn init_record_and_evaluate_on_postgres() {
         );
         return;
     };
+    #[allow(clippy::disallowed_methods)] // a unique name, not a date
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

@@ -181,6 +181,25 @@ fn a_correction_keeps_the_old_value_in_history() {
     ]));
     assert!(out.contains("unchanged"), "{out}");
     assert_eq!(stored(&p, "M-AW-01"), before);
+    // the same value with other evidence is a correction: it needs a reason
+    let (code, _, err) = run(clause9(&[
+        "record",
+        dir,
+        "M-AW-01",
+        "--period",
+        &month,
+        "headcount=468",
+        "--evidence",
+        "https://lms.example/export/2",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--reason: M-AW-01 headcount for ")
+            && err.contains("already has 468")
+            && err.contains("a correction needs the reason why"),
+        "{err}"
+    );
+    assert_eq!(stored(&p, "M-AW-01"), before);
     let out = ok(clause9(&[
         "record",
         dir,
@@ -358,6 +377,25 @@ fn import_is_all_or_nothing() {
         out.contains("0 values stored (0 corrections), 2 unchanged"),
         "{out}"
     );
+    // the same value with other evidence is a correction, refused without a reason
+    std::fs::write(
+        &csv,
+        format!(
+            "measure,period,base,value,evidence\n\
+             M-INC-01,{month},closed_in_sla,39,evidence/hr-headcount-monthly.csv\n"
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(clause9(&["import", d, csv.to_str().unwrap()]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "values.csv:2: M-INC-01 closed_in_sla for {month} already has 39"
+        )) && err.contains("(in a `reason` column)")
+            && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(stored(&p, "M-INC-01"), before + 2);
     // a bad header is named
     std::fs::write(&csv, "measure,period,base,valeu\n").unwrap();
     let (code, _, err) = run(clause9(&["import", d, csv.to_str().unwrap()]));

@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
+use clause9_app::Clock;
 use clause9_core::engine::plan;
 use clause9_core::measure::{BaseMeasure, BaseMethod};
 use clause9_core::period::Period;
@@ -97,13 +98,14 @@ fn push_queries(jobs: &mut BTreeSet<Job>, programme: &Programme, period: Period,
 }
 
 /// Runs `jobs` of `programme` (files in `dir`), at most [`CONCURRENCY`] at
-/// once, and stores each value (unchanged values store nothing; changed ones
+/// once, and stores each value (dated by `clock`) (unchanged values store nothing; changed ones
 /// supersede). `report` sees each outcome as it arrives. Fails only when the
 /// stored values cannot be read; each job's own failure is its outcome.
 pub async fn run(
     dir: &Path,
     programme: &Programme,
     store: &dyn Store,
+    clock: &Clock,
     jobs: &BTreeSet<Job>,
     mut report: impl FnMut(&Job, &Outcome),
 ) -> Result<Vec<(Job, Outcome)>, StoreError> {
@@ -145,7 +147,7 @@ pub async fn run(
         let outcome = match result {
             Ok(collected) => {
                 let key = (m.id.clone(), b.id.clone(), job.period);
-                save(store, m, b, job.period, collected, current.get(&key)).await
+                save(store, clock, m, b, job.period, collected, current.get(&key)).await
             }
             Err(e) => Outcome::Failed(e.failure.to_string()),
         };

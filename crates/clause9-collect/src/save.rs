@@ -1,6 +1,11 @@
-//! Storing a collected value: nothing when the value and its evidence are
-//! unchanged, a correction when they changed, a new value otherwise.
+//! Storing a collected value through the one recording rule
+//! (`clause9_app::values`): nothing when the value, its query and its
+//! evidence are unchanged, a correction when they changed, a new value
+//! otherwise.
 
+use clause9_app::Clock;
+use clause9_app::records::RecordError;
+use clause9_app::values::{Given, record_against};
 use clause9_core::measure::{BaseMeasure, BaseMethod, Measure};
 use clause9_core::observation::{Evidence, Method, NewObservation, Observation};
 use clause9_core::period::Period;
@@ -29,9 +34,11 @@ impl Outcome {
     }
 }
 
-/// Stores `collected` unless it equals `current`; a changed value supersedes it.
+/// Stores `collected` unless it equals `current`; a changed value supersedes
+/// it. `clock` dates the observation.
 pub async fn save(
     store: &dyn Store,
+    clock: &Clock,
     measure: &Measure,
     base: &BaseMeasure,
     period: Period,
@@ -39,12 +46,6 @@ pub async fn save(
     current: Option<&Observation>,
 ) -> Outcome {
     let pr = &collected.provenance;
-    let evidence = evidence(&collected);
-    if let Some(cur) = current
-        && unchanged(cur, &collected, &evidence)
-    {
-        return Outcome::Unchanged(collected.value);
-    }
     let source = match &base.method {
         BaseMethod::Query { source, .. } => source.clone(),
         BaseMethod::Manual { .. } => pr.source.clone(),
@@ -60,25 +61,28 @@ pub async fn save(
         value: collected.value,
         definition_version: measure.version,
         recorded_by: format!("source:{source}"),
-        recorded_at: jiff::Timestamp::now(),
+        recorded_at: clock.now(),
         method: Method::Query,
-        evidence,
+        evidence: evidence(&collected),
         provenance: Some(provenance),
-        supersedes: current.map(|c| c.id),
-        reason: current.map(|_| {
-            format!("collected again from source `{source}`: the value or its evidence changed")
-        }),
+        supersedes: None,
+        reason: Some(format!(
+            "collected again from source `{source}`: the value or its evidence changed"
+        )),
     };
-    match store.append(&[obs]).await {
+    let current: Vec<Observation> = current.cloned().into_iter().collect();
+    match record_against(store, &current, vec![Given::from(obs)]).await {
+        Ok(r) if r.stored.is_empty() => Outcome::Unchanged(collected.value),
         Ok(_) => Outcome::Collected {
             value: collected.value,
-            replaced: current.is_some(),
+            replaced: !current.is_empty(),
             files: pr.files.len(),
             ms: pr.duration_ms,
         },
-        Err(StoreError::Conflict { .. }) => Outcome::Failed(
+        Err(RecordError::Store(StoreError::Conflict { .. })) => Outcome::Failed(
             "another writer stored this value at the same time; run collect again".into(),
         ),
+        Err(RecordError::Refused(r)) => Outcome::Failed(format!("{r}")),
         Err(e) => Outcome::Failed(format!("cannot store the value: {e}")),
     }
 }
@@ -105,20 +109,4 @@ fn evidence(c: &Collected) -> Evidence {
             url: None,
         },
     }
-}
-
-/// Same value, same query, same evidence hashes as the current observation.
-fn unchanged(cur: &Observation, c: &Collected, evidence: &Evidence) -> bool {
-    let n = &cur.new;
-    let same_query = n
-        .provenance
-        .as_ref()
-        .and_then(|p| p.get("query_sha256"))
-        .and_then(|q| q.as_str())
-        == Some(c.provenance.query_sha256.as_str());
-    n.method == Method::Query
-        && n.value == c.value
-        && same_query
-        && n.evidence.sha256 == evidence.sha256
-        && n.evidence.size == evidence.size
 }

@@ -179,7 +179,7 @@ impl ActionKind {
                 "also the owner of the action, and the people who may work on the nonconformity",
             ),
             ActionKind::RecordFinding => Some(
-                "auditors only on audits they are assigned to, and only where they are independent and competent",
+                "auditors only on audits they are assigned to; everyone only where independent of the scope and competent for it",
             ),
             ActionKind::SignMinutes => Some("only the chair of the review"),
             ActionKind::MarkReviewActionDone => {
@@ -191,6 +191,35 @@ impl ActionKind {
             _ => None,
         }
     }
+}
+
+/// The table of `docs/rights.md`: one row per kind of action, a column per
+/// role, and the rule about persons (a test keeps the page equal to this).
+pub fn rights_table() -> String {
+    let mut out = String::from("| action |");
+    for r in Role::ALL {
+        out.push_str(&format!(" {r} |"));
+    }
+    out.push_str(" and also |\n|---|");
+    for _ in Role::ALL {
+        out.push_str(":-:|");
+    }
+    out.push_str("---|\n");
+    for kind in ActionKind::ALL {
+        out.push_str(&format!("| {} |", kind.describe()));
+        for r in Role::ALL {
+            out.push_str(if kind.roles().contains(&r) {
+                " ✓ |"
+            } else {
+                " |"
+            });
+        }
+        match kind.person_rule() {
+            Some(rule) => out.push_str(&format!(" {rule} |\n")),
+            None => out.push_str(" |\n"),
+        }
+    }
+    out
 }
 
 /// What a caller asks to do, with the facts of the record that the rules
@@ -288,7 +317,9 @@ pub fn may(programme: &Programme, caller: &Caller, action: &Action) -> Result<()
                         .iter()
                         .any(|a| a.id == *action && is(&a.owner)))
         }
-        Action::ManageAccounts { removes_last_admin } => by_role && !removes_last_admin,
+        Action::ManageAccounts { removes_last_admin } => {
+            return may_change_account(caller, *removes_last_admin);
+        }
         _ => by_role,
     };
     if allowed {
@@ -314,6 +345,18 @@ pub fn may_kind(caller: &Caller, kind: ActionKind) -> Result<(), Refusal> {
                 .join(", ")
         )))
     }
+}
+
+/// Whether `caller` may change an account; `removes_last_admin` when the
+/// change would leave no active admin (which nobody may do).
+pub fn may_change_account(caller: &Caller, removes_last_admin: bool) -> Result<(), Refusal> {
+    may_kind(caller, ActionKind::ManageAccounts)?;
+    if removes_last_admin {
+        return Err(Refusal::forbidden(
+            "this would leave no active admin: make another account admin first",
+        ));
+    }
+    Ok(())
 }
 
 /// The people a nonconformity is assigned to: the owner of its area, of the
@@ -374,11 +417,6 @@ fn refusal_message(caller: &Caller, action: &Action) -> String {
             "only the chair ({}) signs the minutes of {}, not {}",
             review.chair, review.id, caller.person
         ),
-        Action::ManageAccounts {
-            removes_last_admin: true,
-        } if kind.roles().contains(&role) => {
-            "this would leave no active admin: make another account admin first".to_string()
-        }
         Action::WorkNonconformity(nc) | Action::ImplementAction(nc, _) => format!(
             "{name} ({role}) may not {} of {}: it needs the role {} or to be assigned to it",
             kind.describe(),

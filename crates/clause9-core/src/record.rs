@@ -30,7 +30,7 @@ pub fn check_manual<'p>(
         return Err(vec![match crate::ids::suggest(entry.measure, ids) {
             Some(s) => format!("unknown measure `{}` (did you mean `{s}`?)", entry.measure),
             None => format!(
-                "unknown measure `{}`: `clause9 evaluate` lists the measures",
+                "unknown measure `{}`: give the id of a measure of this programme",
                 entry.measure
             ),
         }]);
@@ -99,7 +99,7 @@ pub fn check_manual<'p>(
         };
         match &base.method {
             BaseMethod::Query { source, .. } => problems.push(format!(
-                "`{id}` is collected automatically from source `{source}`: use `clause9 collect`, not a manual value"
+                "`{id}` is collected automatically from source `{source}`: it is collected from there, not entered by hand"
             )),
             BaseMethod::Manual { min, max, evidence_required } => {
                 if !value.is_finite() {

@@ -1,6 +1,6 @@
 //! Who is calling: a Bearer API token or a session cookie, checked against
 //! the store on every request; CSRF tokens for cookie-authenticated writes;
-//! and the rights each role has.
+//! and the caller as the access policy (`clause9_core::access`) sees it.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -116,6 +116,7 @@ impl Collector for ProgrammeCollector {
             self.state.programme.dir(),
             &programme,
             self.state.store.as_ref(),
+            &self.state.clock,
             &jobs,
             |job, outcome| {
                 metrics.value(outcome);

@@ -69,9 +69,15 @@ pub async fn run(
     }
     let store = open_store(dir, store_args).await?;
     let progress = Progress::new(jobs.len() as u64, &shown);
-    let outcomes = batch::run(dir, &programme, store.as_ref(), &jobs, |job, outcome| {
-        progress.report(&job.label(&programme), outcome)
-    })
+    let clock = crate::context::clock(&programme);
+    let outcomes = batch::run(
+        dir,
+        &programme,
+        store.as_ref(),
+        &clock,
+        &jobs,
+        |job, outcome| progress.report(&job.label(&programme), outcome),
+    )
     .await?;
     let outcomes: Vec<_> = outcomes
         .into_iter()

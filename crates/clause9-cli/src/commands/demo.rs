@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use clause9_app::values::{self, Given};
 use clause9_core::engine::evaluate;
 use clause9_core::evaluation::Status;
 use clause9_core::observation::NewObservation;
@@ -43,7 +44,12 @@ pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArg
     let planned = plan_history(&programme, today, crate::context::now(&programme));
     let store = open_store(dir, store_args).await?;
     let originals: Vec<NewObservation> = planned.iter().map(|p| p.observation.clone()).collect();
-    let stored = store.append(&originals).await?;
+    let stored = values::record(
+        store.as_ref(),
+        originals.into_iter().map(Given::from).collect(),
+    )
+    .await?
+    .stored;
     let corrections: Vec<NewObservation> = planned
         .iter()
         .zip(&stored)
@@ -59,7 +65,12 @@ pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArg
             })
         })
         .collect();
-    let corrected = store.append(&corrections).await?;
+    let corrected = values::record(
+        store.as_ref(),
+        corrections.into_iter().map(Given::from).collect(),
+    )
+    .await?
+    .stored;
 
     // the automated measures, collected by the real engine; then the records
     // of audits, nonconformities and reviews, written by the real commands

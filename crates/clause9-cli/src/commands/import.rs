@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use clause9_app::records::RecordError;
+use clause9_app::values::Given;
 use clause9_core::observation::{Method, NewObservation};
 use clause9_core::period::Period;
 use clause9_core::record::{ManualEntry, check_manual};
@@ -144,53 +146,39 @@ pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> C
     }
 
     let store = open_store(&dir, store_args).await?;
-    let mut periods: Vec<Period> = rows.iter().map(|r| r.period).collect();
-    periods.sort();
-    periods.dedup();
-    let current = store.current(None, &periods).await?;
-    let mut batch = Vec::new();
-    let mut unchanged = 0;
-    for row in &rows {
-        let head = current.iter().find(|o| {
-            o.new.measure == row.measure && o.new.base == row.base && o.new.period == row.period
-        });
-        if let Some(h) = head {
-            if h.new.value == Some(row.value) {
-                unchanged += 1;
-                continue;
-            }
-            if row.reason.is_none() {
-                problems.push(format!(
-                    "{name}:{}: {} {} {} already has a different value (observation #{}); add a `reason` column to correct it",
-                    row.line, row.measure, row.base, row.period, h.id
-                ));
-                continue;
-            }
+    let recorded_at = crate::context::now(&programme);
+    let given = rows
+        .iter()
+        .map(|row| Given {
+            value: NewObservation {
+                measure: row.measure.clone(),
+                base: row.base.clone(),
+                period: row.period,
+                value: Some(row.value),
+                definition_version: programme.measure(&row.measure).map_or(1, |m| m.version),
+                recorded_by: recorded_by.clone(),
+                recorded_at,
+                method: Method::Import,
+                evidence: row.evidence.evidence.clone(),
+                provenance: Some(serde_json::json!({ "import": name, "line": row.line })),
+                supersedes: None,
+                reason: row.reason.clone(),
+            },
+            place: Some(format!("{name}:{}", row.line)),
+        })
+        .collect();
+    let recorded = match clause9_app::values::record(store.as_ref(), given).await {
+        Ok(r) => r,
+        Err(RecordError::Refused(r)) => {
+            let mut lines: Vec<String> = (r.problems.iter())
+                .map(|p| format!("{} (in a `reason` column)", p.detail))
+                .collect();
+            lines.push(format!("{name}: nothing was imported"));
+            return Err(CliError::Invalid(lines));
         }
-        let measure = programme
-            .measure(&row.measure)
-            .map(|m| m.version)
-            .unwrap_or(1);
-        batch.push(NewObservation {
-            measure: row.measure.clone(),
-            base: row.base.clone(),
-            period: row.period,
-            value: Some(row.value),
-            definition_version: measure,
-            recorded_by: recorded_by.clone(),
-            recorded_at: crate::context::now(&programme),
-            method: Method::Import,
-            evidence: row.evidence.evidence.clone(),
-            provenance: Some(serde_json::json!({ "import": name, "line": row.line })),
-            supersedes: head.map(|h| h.id),
-            reason: head.and(row.reason.clone()),
-        });
-    }
-    if !problems.is_empty() {
-        problems.push(format!("{name}: nothing was imported"));
-        return Err(CliError::Invalid(problems));
-    }
-    let stored = store.append(&batch).await?;
+        Err(e) => return Err(e.into()),
+    };
+    let (stored, unchanged) = (recorded.stored, recorded.unchanged.len());
     for row in &rows {
         row.evidence.keep(&dir)?;
     }

@@ -2,6 +2,7 @@
 //! values already recorded (so `evaluate` shows real statuses at once), or the
 //! measure library.
 
+use clause9_app::values::Given;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -47,7 +48,10 @@ pub async fn run(dir: &Path, library: bool, store_args: &StoreArgs) -> CliResult
     }
     let batch = sample_values(dir, &programme)?;
     let store = open_store(dir, store_args).await?;
-    let stored = store.append(&batch).await?;
+    let given = batch.into_iter().map(Given::from).collect();
+    let stored = clause9_app::values::record(store.as_ref(), given)
+        .await?
+        .stored;
     say(format!(
         "wrote a starter programme to {} ({} measures) and recorded {} sample values with their evidence",
         dir.display(),

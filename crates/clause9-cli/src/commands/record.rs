@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use clause9_app::values::Given;
 use clause9_core::Programme;
 use clause9_core::observation::{Method, NewObservation};
 use clause9_core::period::Period;
@@ -48,50 +49,32 @@ pub async fn run(
     let evidence = resolved.evidence.clone();
 
     let store = open_store(&dir, store_args).await?;
-    let current = store.current(Some(&measure.id), &[period]).await?;
-    let mut batch = Vec::new();
-    let mut unchanged = Vec::new();
-    let mut problems = Vec::new();
-    for (base, value) in &values {
-        let head = current.iter().find(|o| &o.new.base == base);
-        if let Some(h) = head {
-            if h.new.value == Some(*value) && (evidence.is_empty() || h.new.evidence == evidence) {
-                unchanged.push(base.clone());
-                continue;
-            }
-            if reason.is_none() {
-                problems.push(format!(
-                    "`{base}` for {period} already has {} (observation #{}, recorded by {} at {}); to correct it, run again with --reason \"why\"",
-                    h.new.value.map_or("no value".into(), number),
-                    h.id,
-                    h.new.recorded_by,
-                    h.new.recorded_at
-                ));
-                continue;
-            }
-        }
-        batch.push(NewObservation {
-            measure: measure.id.clone(),
-            base: base.clone(),
-            period,
-            value: Some(*value),
-            definition_version: measure.version,
-            recorded_by: recorded_by.clone(),
-            recorded_at: crate::context::now(&programme),
-            method: Method::Manual,
-            evidence: evidence.clone(),
-            provenance: None,
-            supersedes: head.map(|h| h.id),
-            reason: head.and(reason.map(str::to_string)),
-        });
-    }
-    if !problems.is_empty() {
-        return Err(CliError::Invalid(problems));
-    }
-    let stored = store.append(&batch).await?;
-    if !stored.is_empty() {
+    let recorded_at = crate::context::now(&programme);
+    let given = values
+        .iter()
+        .map(|(base, value)| {
+            Given::from(NewObservation {
+                measure: measure.id.clone(),
+                base: base.clone(),
+                period,
+                value: Some(*value),
+                definition_version: measure.version,
+                recorded_by: recorded_by.clone(),
+                recorded_at,
+                method: Method::Manual,
+                evidence: evidence.clone(),
+                provenance: None,
+                supersedes: None,
+                reason: reason.map(str::to_string),
+            })
+        })
+        .collect();
+    let recorded = clause9_app::values::record(store.as_ref(), given).await?;
+    if !recorded.stored.is_empty() {
         resolved.keep(&dir)?;
     }
+    let (stored, unchanged) = (recorded.stored, recorded.unchanged);
+    let unchanged: Vec<String> = unchanged.into_iter().map(|(_, base, _)| base).collect();
     report(&measure.id, period, &stored, &unchanged);
     Ok(())
 }

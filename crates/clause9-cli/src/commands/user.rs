@@ -123,11 +123,12 @@ pub async fn disable(args: &[String], by: Option<&str>, store_args: &StoreArgs) 
     let username = rest.first().cloned().unwrap_or_default();
     let change = change(&dir, by)?;
     let store = open_store(&dir, store_args).await?;
-    store
-        .accounts()
-        .set_disabled(&username, true, &change)
-        .await
-        .map_err(invalid_or_failed)?;
+    let caller = clause9_core::access::Caller {
+        role: clause9_core::access::Role::Admin,
+        person: &change.actor,
+        name: &change.actor,
+    };
+    clause9_app::accounts::set_disabled(store.as_ref(), &caller, &username, true, &change).await?;
     say(format!("disabled user {username}; its sessions were ended"));
     Ok(())
 }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use clause9_core::observation::{Evidence, Method, NewObservation, Observation};
+use clause9_app::values::Given;
+use clause9_core::observation::{Evidence, Method, NewObservation};
 use clause9_core::period::Period;
 use clause9_core::record::{ManualEntry, check_manual};
 use clause9_store::accounts::User;
@@ -110,44 +111,30 @@ pub async fn record(
     };
     let measure = check_manual(&programme, &entry)
         .map_err(|problems| ApiError::invalid("the values were refused", problems))?;
-    let current = state.store.current(Some(&measure.id), &[period]).await?;
-    let mut problems = Vec::new();
-    let mut unchanged = Vec::new();
-    let mut batch = Vec::new();
-    for (base, value) in &values {
-        let head: Option<&Observation> = current.iter().find(|o| &o.new.base == base);
-        if let Some(h) = head {
-            if h.new.value == Some(*value) {
-                unchanged.push(base.clone());
-                continue;
-            }
-            if body.reason.is_none() {
-                problems.push(format!(
-                    "`{base}` for {period} already has a value (observation #{}); to correct it, send a `reason`",
-                    h.id
-                ));
-                continue;
-            }
-        }
-        batch.push(NewObservation {
-            measure: measure.id.clone(),
-            base: base.clone(),
-            period,
-            value: Some(*value),
-            definition_version: measure.version,
-            recorded_by: user.person.clone(),
-            recorded_at: now,
-            method: Method::Manual,
-            evidence: evidence.clone(),
-            provenance: Some(serde_json::json!({"via": via, "user": user.username})),
-            supersedes: head.map(|h| h.id),
-            reason: head.and(body.reason.clone()),
-        });
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::invalid("the values were refused", problems));
-    }
-    let stored = state.store.append(&batch).await?;
+    let given = values
+        .iter()
+        .map(|(base, value)| {
+            Given::from(NewObservation {
+                measure: measure.id.clone(),
+                base: base.clone(),
+                period,
+                value: Some(*value),
+                definition_version: measure.version,
+                recorded_by: user.person.clone(),
+                recorded_at: now,
+                method: Method::Manual,
+                evidence: evidence.clone(),
+                provenance: Some(serde_json::json!({"via": via, "user": user.username})),
+                supersedes: None,
+                reason: body.reason.clone(),
+            })
+        })
+        .collect();
+    let recorded = clause9_app::values::record(state.store.as_ref(), given).await?;
+    let stored = recorded.stored;
+    let unchanged: Vec<String> = (recorded.unchanged.into_iter())
+        .map(|(_, base, _)| base)
+        .collect();
     let status = if stored.is_empty() {
         StatusCode::OK
     } else {

@@ -7,6 +7,7 @@
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use clause9_core::access::ActionKind;
 use clause9_store::StoreError;
 use clause9_store::accounts::{Change, NewUser, Role};
 use clause9_store::audit::AuditQuery;
@@ -15,6 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::api::programme_or_503;
+use crate::auth::access_of;
 use crate::error::ApiError;
 use crate::secret::{hash_password, new_secret, sha256_hex};
 use crate::state::AppState;
@@ -24,21 +26,6 @@ use crate::web::{PageError, PageResult};
 
 /// How many audit-log entries a page shows.
 const LOG_PAGE: i64 = 100;
-
-pub(crate) fn require_admin(user: &WebUser) -> Result<(), PageError> {
-    if user.user.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(PageError {
-            status: StatusCode::FORBIDDEN,
-            message: format!(
-                "administration needs the role admin; {} has the role {}",
-                user.user.username,
-                user.user.role.as_str()
-            ),
-        })
-    }
-}
 
 fn change(state: &AppState, user: &WebUser) -> Change {
     Change {
@@ -53,6 +40,20 @@ fn refusal(e: StoreError) -> Result<String, PageError> {
         StoreError::Invalid(m) => Ok(m),
         other => Err(ApiError::from(other).into()),
     }
+}
+
+/// A refused account change shown on the users page with its status.
+async fn account_refused(
+    state: &AppState,
+    user: &WebUser,
+    e: clause9_app::records::RecordError,
+) -> PageResult<Response> {
+    let (problems, status) = crate::web::form_refusal(e, "see the list of users")?;
+    let shown = Shown {
+        problems,
+        ..Shown::default()
+    };
+    users_page(state, user, shown, status).await
 }
 
 fn roles() -> Vec<&'static str> {
@@ -126,7 +127,7 @@ pub async fn add_user(
     Form(form): Form<UserForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageAccounts)?;
     let programme = programme_or_503(&state)?;
     let mut problems = Vec::new();
     let username = form.username.trim().to_string();
@@ -222,7 +223,7 @@ pub async fn set_disabled(
     Form(form): Form<AccountForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageAccounts)?;
     let disabled = match form.disabled.as_str() {
         "true" => true,
         "false" => false,
@@ -233,18 +234,14 @@ pub async fn set_disabled(
             });
         }
     };
-    if disabled && username == user.user.username {
-        let shown = Shown {
-            problems: vec!["you cannot disable your own account: ask another administrator".into()],
-            ..Shown::default()
-        };
-        return users_page(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    match state
-        .store
-        .accounts()
-        .set_disabled(&username, disabled, &change(&state, &user))
-        .await
+    match clause9_app::accounts::set_disabled(
+        state.store.as_ref(),
+        &access_of(&user.user),
+        &username,
+        disabled,
+        &change(&state, &user),
+    )
+    .await
     {
         Ok(_) => Ok(Redirect::to(if disabled {
             "/admin/users?done=disabled"
@@ -252,13 +249,7 @@ pub async fn set_disabled(
             "/admin/users?done=enabled"
         })
         .into_response()),
-        Err(e) => {
-            let shown = Shown {
-                problems: vec![refusal(e)?],
-                ..Shown::default()
-            };
-            users_page(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
+        Err(e) => account_refused(&state, &user, e).await,
     }
 }
 
@@ -270,7 +261,7 @@ pub async fn set_role(
     Form(form): Form<AccountForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageAccounts)?;
     let Some(role) = Role::parse(&form.role) else {
         let shown = Shown {
             problems: vec![format!(
@@ -282,30 +273,17 @@ pub async fn set_role(
         };
         return users_page(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    if username == user.user.username && role != Role::Admin {
-        let shown = Shown {
-            problems: vec![
-                "you cannot take the admin role from your own account: ask another administrator"
-                    .into(),
-            ],
-            ..Shown::default()
-        };
-        return users_page(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    match state
-        .store
-        .accounts()
-        .set_role(&username, role, &change(&state, &user))
-        .await
+    match clause9_app::accounts::set_role(
+        state.store.as_ref(),
+        &access_of(&user.user),
+        &username,
+        role,
+        &change(&state, &user),
+    )
+    .await
     {
         Ok(_) => Ok(Redirect::to("/admin/users?done=role").into_response()),
-        Err(e) => {
-            let shown = Shown {
-                problems: vec![refusal(e)?],
-                ..Shown::default()
-            };
-            users_page(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
+        Err(e) => account_refused(&state, &user, e).await,
     }
 }
 
@@ -320,7 +298,7 @@ pub async fn users(
     user: WebUser,
     Query(done): Query<Done>,
 ) -> PageResult<Response> {
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageAccounts)?;
     let saved = match done.done.as_deref() {
         Some("added") => Some("the user is added"),
         Some("disabled") => Some("the user is disabled and its sessions are ended"),
@@ -385,7 +363,7 @@ pub async fn tokens(
     user: WebUser,
     Query(done): Query<Done>,
 ) -> PageResult<Response> {
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageAccounts)?;
     let shown = Shown {
         saved: (done.done.as_deref() == Some("revoked")).then(|| "the token is revoked".into()),
         ..Shown::default()
@@ -410,7 +388,7 @@ pub async fn create_token(
     Form(form): Form<TokenForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageAccounts)?;
     let change = change(&state, &user);
     let mut problems = Vec::new();
     if form.name.trim().is_empty() {
@@ -489,7 +467,7 @@ pub async fn revoke_token(
     Form(form): Form<AccountForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageAccounts)?;
     match state
         .store
         .accounts()
@@ -519,7 +497,7 @@ pub async fn audit_log(
     user: WebUser,
     Query(params): Query<LogParams>,
 ) -> PageResult {
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ReadAuditLog)?;
     let report = state.store.audit().verify().await.map_err(ApiError::from)?;
     let total = i64::try_from(report.entries).unwrap_or(i64::MAX);
     let after = params

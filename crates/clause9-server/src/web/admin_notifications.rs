@@ -13,11 +13,11 @@ use serde_json::{Value, json};
 
 use crate::api::programme_or_503;
 use crate::state::AppState;
-use crate::web::admin::require_admin;
 use crate::web::auth::WebUser;
 use crate::web::notifications::{PrefsForm, prefs_view, save, stored};
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
+use clause9_core::access::ActionKind;
 
 #[derive(Deserialize)]
 pub struct SavedFor {
@@ -30,7 +30,7 @@ pub async fn list(
     user: WebUser,
     Query(q): Query<SavedFor>,
 ) -> PageResult<Response> {
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageNotificationsOfOthers)?;
     let programme = programme_or_503(&state)?;
     let settings = &programme.settings;
     let mut people: Vec<Value> = Vec::new();
@@ -110,7 +110,7 @@ pub async fn person(
     user: WebUser,
     Path(person): Path<String>,
 ) -> PageResult<Response> {
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageNotificationsOfOthers)?;
     person_page(&state, &user, &person, None, StatusCode::OK).await
 }
 
@@ -123,7 +123,7 @@ pub async fn change(
 ) -> PageResult<Response> {
     let form = PrefsForm::from_pairs(pairs);
     user.check_csrf(&form.csrf)?;
-    require_admin(&user)?;
+    user.may_kind(ActionKind::ManageNotificationsOfOthers)?;
     person_or_404(&state, &person)?;
     match form.preferences() {
         Ok(prefs) => {

@@ -4,7 +4,7 @@
 
 use clause9_app::records::Actor;
 use clause9_core::Programme;
-use clause9_core::access::{self, Action};
+use clause9_core::access::{self, Action, ActionKind};
 use std::net::SocketAddr;
 
 use axum::Extension;
@@ -65,6 +65,13 @@ impl WebUser {
             on,
             state.now(),
         )
+    }
+
+    /// Asks the policy's table whether this person's role may do `kind` (for
+    /// the kinds whose rule needs no record: administration, reports).
+    pub fn may_kind(&self, kind: ActionKind) -> Result<(), PageError> {
+        access::may_kind(&crate::auth::access_of(&self.user), kind)
+            .map_err(|r| PageError::from(crate::error::ApiError::from(r)))
     }
 
     /// Whether the policy allows `action` (to show or hide a form).

@@ -8,6 +8,7 @@ use axum::extract::{Form, Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use clause9_core::Programme;
+use clause9_core::access::ActionKind;
 use clause9_core::analysis::analyse_evaluation;
 use clause9_core::engine::{Values, evaluate};
 use clause9_core::observation::Observation;
@@ -15,7 +16,6 @@ use clause9_core::period::{Frequency, Period};
 use clause9_core::schedule::{CollectionState, collection_status};
 use clause9_report::{Format, Input, Report, render as render_report, sha256};
 use clause9_store::NewIssuedReport;
-use clause9_store::accounts::Role;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -25,16 +25,6 @@ use crate::state::AppState;
 use crate::web::auth::WebUser;
 use crate::web::templates::render;
 use crate::web::{PageError, PageResult};
-
-/// The roles that may issue reports; everyone signed in may read the
-/// archive and verify a file.
-pub const MAY_ISSUE: [Role; 5] = [
-    Role::Admin,
-    Role::Owner,
-    Role::Analyst,
-    Role::Auditor,
-    Role::Reviewer,
-];
 
 /// The largest file `POST /reports/verify` accepts.
 pub const VERIFY_LIMIT: usize = 64 * 1024 * 1024;
@@ -117,7 +107,7 @@ async fn page_with(
         "reports.html",
         json!({
             "title": "Reports", "user": user.view(), "nav": "reports",
-            "may_issue": MAY_ISSUE.contains(&user.user.role),
+            "may_issue": user.may_kind(ActionKind::IssueReport).is_ok(),
             "default_period": last_month.to_string(),
             "audiences": audiences, "formats": formats, "issued": issued,
             "problems": shown.problems, "sent": shown.sent, "verified": shown.verified,
@@ -164,15 +154,7 @@ pub async fn issue(
     Form(form): Form<IssueForm>,
 ) -> PageResult<Response> {
     user.check_csrf(&form.csrf)?;
-    if !MAY_ISSUE.contains(&user.user.role) {
-        return Err(PageError {
-            status: StatusCode::FORBIDDEN,
-            message: format!(
-                "the role `{}` may not issue reports; it needs one of: admin, owner, analyst, auditor, reviewer",
-                user.user.role.as_str()
-            ),
-        });
-    }
+    user.may_kind(ActionKind::IssueReport)?;
     let programme = programme_or_503(&state)?;
     let settings = &programme.settings;
     let mut problems = Vec::new();

@@ -79,6 +79,7 @@ pub fn write_programme(to: &Path) {
 
 pub fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
+    #[allow(clippy::disallowed_methods)] // a unique name, not a date
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

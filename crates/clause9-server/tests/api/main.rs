@@ -8,6 +8,7 @@ mod env;
 mod housekeeping;
 mod reads;
 mod records;
+mod rights;
 mod web;
 mod web_notifications;
 mod web_workflow;
@@ -78,6 +79,8 @@ cases!(
     web_workflow::reviews_are_opened_and_actions_followed_up_after_signing,
     web_notifications::own_notification_settings_are_checked_and_saved,
     web_notifications::admins_change_each_persons_notification_settings,
+    rights::every_role_gets_the_same_answer_through_the_api_and_the_pages,
+    rights::nobody_removes_the_last_admin,
     records::records_pages_check_roles_and_csrf,
     records::a_nonconformity_is_walked_from_raised_to_closed,
     records::reports_are_issued_downloaded_and_verified,

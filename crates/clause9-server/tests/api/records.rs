@@ -108,7 +108,12 @@ pub async fn records_pages_check_roles_and_csrf(env: &Env) {
     ] {
         let r = page(env, path, &collector).await;
         assert_eq!(r.status.as_u16(), 403, "{path}");
-        assert!(r.text().contains("administration needs the role admin"));
+        assert!(
+            r.text().contains("the role `collector` may not")
+                && r.text().contains("it needs one of: admin"),
+            "{path}: {}",
+            r.text()
+        );
     }
     assert!(
         !page(env, "/", &collector)

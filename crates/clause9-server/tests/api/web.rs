@@ -240,7 +240,9 @@ pub async fn my_work_stores_values_and_shows_problems(env: &Env) {
     let correction = post_work(env, &session, &refs(&again), None).await;
     assert_eq!(correction.status.as_u16(), 422);
     assert!(
-        correction.text().contains("to correct it, send a `reason`"),
+        correction
+            .text()
+            .contains("a correction needs the reason why"),
         "{}",
         correction.text()
     );

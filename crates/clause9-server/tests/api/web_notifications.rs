@@ -149,7 +149,13 @@ pub async fn admins_change_each_persons_notification_settings(env: &Env) {
     for path in ["/admin/notifications", "/admin/notifications/security_lead"] {
         let r = page(env, path, &col).await;
         assert_eq!(r.status.as_u16(), 403, "{path}");
-        assert!(r.text().contains("administration needs the role admin"));
+        assert!(
+            r.text().contains(
+                "the role `collector` may not change another person&#x27;s notification settings"
+            ),
+            "{}",
+            r.text()
+        );
     }
     let r = post_form(
         env,

@@ -125,14 +125,25 @@ pub async fn corrections_need_a_reason(env: &Env) {
             .await;
     assert_eq!(same.status, 200);
     assert_eq!(same.json()["unchanged"], json!(["headcount"]));
+    // the same value with other evidence is a correction: it needs a reason
+    let other_evidence = post(json!({"measure": "M-AW-01", "period": "2026-10",
+        "values": {"headcount": 487}, "evidence": "https://lms.example/export/2"}))
+    .await;
+    assert_eq!(other_evidence.status, 422);
+    assert!(
+        details(&other_evidence)[0].ends_with("a correction needs the reason why"),
+        "{:?}",
+        details(&other_evidence)
+    );
     let no_reason =
         post(json!({"measure": "M-AW-01", "period": "2026-10", "values": {"headcount": 490}}))
             .await;
-    assert_eq!(
-        details(&no_reason),
-        [format!(
-            "`headcount` for 2026-10 already has a value (observation #{id}); to correct it, send a `reason`"
-        )]
+    let [detail] = details(&no_reason).try_into().unwrap();
+    assert!(
+        detail.starts_with(&format!(
+            "reason: M-AW-01 headcount for 2026-10 already has 487 (observation #{id}, recorded by "
+        )) && detail.ends_with("a correction needs the reason why"),
+        "{detail}"
     );
     let fixed = post(
         json!({"measure": "M-AW-01", "period": "2026-10", "values": {"headcount": 490},

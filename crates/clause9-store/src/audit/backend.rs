@@ -146,7 +146,11 @@ macro_rules! impl_audit {
             }
 
             /// Writes the `audit.started` entry if the log is empty, noting
-            /// the last observation stored before the log existed.
+            /// the last observation stored before the log existed. Dated by
+            /// the system clock: the moment a store's log begins is a fact
+            /// about this machine, not a step of the ISMS that `--today`
+            /// moves, and the store sits below the one clock of clause9-app.
+            #[allow(clippy::disallowed_methods)]
             pub(crate) async fn start_audit_log(&self) -> Result<(), crate::error::StoreError> {
                 use crate::audit::backend::{SELECT_LAST, SELECT_MAX_OBSERVATION, STARTED};
                 let db = |e| self.redactor.db(e);

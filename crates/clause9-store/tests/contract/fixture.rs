@@ -241,6 +241,7 @@ impl Fixture {
 /// A name unique to this process and call: `PREFIX_<pid>_<nanos>_<n>`.
 pub fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
+    #[allow(clippy::disallowed_methods)] // a unique name, not a date
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
