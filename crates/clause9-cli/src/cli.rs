@@ -1,4 +1,8 @@
 //! The command line: every command, its arguments and flags (clap).
+//!
+//! The doc comments here are the `--help` text, written for the terminal:
+//! `[DIR]` is an optional argument, not a link.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use std::path::PathBuf;
 
@@ -10,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Measure, analyse and evaluate an ISMS (ISO/IEC 27001 clause 9)"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Run as if today were DATE (YYYY-MM-DD) in the programme's timezone: due
     /// and overdue work, default periods and dates, and the time values and
     /// records are stored with. For rehearsals and tests; a note says so on
@@ -23,7 +27,7 @@ pub struct Cli {
 
 /// Where the store is; shared by every command that reads or writes values.
 #[derive(Debug, Clone, Args)]
-pub struct StoreArgs {
+pub(crate) struct StoreArgs {
     /// Store URL (`postgres://…` for a shared server); default: DIR/.clause9/clause9.db
     #[arg(long, env = "CLAUSE9_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
@@ -32,7 +36,7 @@ pub struct StoreArgs {
 /// Sign-in through an OpenID Connect provider (optional). The client secret
 /// is read only from the environment variable `CLAUSE9_OIDC_CLIENT_SECRET`.
 #[derive(Debug, Clone, Args)]
-pub struct OidcArgs {
+pub(crate) struct OidcArgs {
     /// The provider's issuer URL (turns OIDC sign-in on)
     #[arg(long, env = "CLAUSE9_OIDC_ISSUER", value_name = "URL")]
     pub oidc_issuer: Option<String>,
@@ -51,7 +55,7 @@ pub struct OidcArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OidcClaim {
+pub(crate) enum OidcClaim {
     /// `preferred_username`
     PreferredUsername,
     /// `email` (the provider must have verified it)
@@ -60,7 +64,7 @@ pub enum OidcClaim {
 
 /// When `serve` collects query base measures (durations like `90s`, `10m`, `2h`).
 #[derive(Debug, Clone, Args)]
-pub struct ScheduleArgs {
+pub(crate) struct ScheduleArgs {
     /// Do not collect query base measures on a schedule
     #[arg(long)]
     pub no_scheduled_collection: bool,
@@ -85,7 +89,7 @@ pub struct ScheduleArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
 }
@@ -101,7 +105,7 @@ pub enum ReportFormat {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Write a starter programme (or, with --library, the full measure library)
     Init {
         /// Directory to create the programme in
@@ -315,7 +319,7 @@ pub enum Command {
 
 /// `[DIR] NAME` arguments and `--by`, shared by account commands.
 #[derive(Debug, Clone, Args)]
-pub struct AccountTarget {
+pub(crate) struct AccountTarget {
     /// [DIR] NAME  (DIR is optional and defaults to the current directory)
     #[arg(required = true, num_args = 1..=2)]
     pub args: Vec<String>,
@@ -327,7 +331,7 @@ pub struct AccountTarget {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum UserAction {
+pub(crate) enum UserAction {
     /// Add a user (password read from standard input): user add [DIR] USERNAME --person P --role R
     Add {
         #[command(flatten)]
@@ -355,7 +359,7 @@ pub enum UserAction {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum TokenAction {
+pub(crate) enum TokenAction {
     /// Create an API token (shown once): token create [DIR] USERNAME [--name N] [--expires DAYS]
     Create {
         #[command(flatten)]
@@ -383,7 +387,7 @@ pub enum TokenAction {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum AuditAction {
+pub(crate) enum AuditAction {
     /// Check the whole hash chain; report the first entry edited, inserted or deleted (exit 1)
     Verify {
         #[arg(default_value = ".")]

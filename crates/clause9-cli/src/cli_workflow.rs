@@ -1,5 +1,9 @@
 //! The command line of the workflow commands: registers, nonconformities,
 //! audits, management reviews and OSCAL exports (clap).
+//!
+//! The doc comments here are the `--help` text, written for the terminal:
+//! `[DIR]` is an optional argument, not a link.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use std::path::PathBuf;
 
@@ -9,7 +13,7 @@ use crate::cli::{Format, StoreArgs};
 
 /// Who records a step, when it happened and why.
 #[derive(Debug, Clone, Args)]
-pub struct Step {
+pub(crate) struct Step {
     /// The person recording (a person id); default: $CLAUSE9_PERSON, else the local account
     #[arg(long, env = "CLAUSE9_PERSON")]
     pub by: Option<String>,
@@ -25,7 +29,7 @@ pub struct Step {
 
 /// Options of every list.
 #[derive(Debug, Clone, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     #[command(flatten)]
@@ -33,7 +37,7 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DocFormat {
+pub(crate) enum DocFormat {
     Md,
     Html,
     Json,
@@ -42,7 +46,7 @@ pub enum DocFormat {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum RegisterCommand {
+pub(crate) enum RegisterCommand {
     /// Append rows from CSV to a register (context, parties, feedback, risks, soa, auditors): all or nothing
     Import {
         /// [DIR] KIND FILE.csv
@@ -52,7 +56,7 @@ pub enum RegisterCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum NcCommand {
+pub(crate) enum NcCommand {
     /// Nonconformities with their state and what is overdue
     List {
         #[arg(default_value = ".")]
@@ -192,7 +196,7 @@ pub enum NcCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum AuditCommand {
+pub(crate) enum AuditCommand {
     /// Generate the risk-based audit programme over a cycle
     Plan {
         #[arg(default_value = ".")]
@@ -318,7 +322,7 @@ pub enum AuditCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ReviewCommand {
+pub(crate) enum ReviewCommand {
     /// Assemble the input pack from live data
     Prepare {
         #[arg(default_value = ".")]
@@ -433,7 +437,7 @@ pub enum ReviewCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum OscalCommand {
+pub(crate) enum OscalCommand {
     /// Audits with their observations and findings as OSCAL assessment results
     AssessmentResults {
         #[arg(default_value = ".")]

@@ -1,6 +1,6 @@
 //! One module per command; `run` dispatches.
 
-pub mod analyse;
+pub(crate) mod analyse;
 mod audit_log;
 mod collect;
 mod demo;
@@ -8,7 +8,7 @@ mod evaluate;
 mod history;
 mod import;
 mod init;
-pub mod record;
+pub(crate) mod record;
 mod register;
 mod report;
 mod serve;
@@ -19,7 +19,7 @@ mod validate;
 use crate::cli::{AuditAction, Command, TokenAction, UserAction};
 use crate::error::CliResult;
 
-pub async fn run(command: Command) -> CliResult {
+pub(crate) async fn run(command: Command) -> CliResult {
     match command {
         Command::Init {
             dir,

@@ -17,7 +17,7 @@ use crate::cli::StoreArgs;
 use crate::error::{CliError, CliResult};
 
 /// The programme files of DIR: `clause9.toml` and `measures/**/*.toml`, sorted.
-pub fn read_files(dir: &Path) -> CliResult<(SourceFile, Vec<SourceFile>)> {
+pub(crate) fn read_files(dir: &Path) -> CliResult<(SourceFile, Vec<SourceFile>)> {
     let settings_path = dir.join("clause9.toml");
     if !settings_path.is_file() {
         return Err(CliError::invalid(format!(
@@ -66,13 +66,13 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> CliResult {
 }
 
 /// Loads and validates the programme in DIR.
-pub fn load_programme(dir: &Path) -> CliResult<Programme> {
+pub(crate) fn load_programme(dir: &Path) -> CliResult<Programme> {
     let (settings, measures) = read_files(dir)?;
     clause9_core::load(&settings, &measures).map_err(CliError::Programme)
 }
 
 /// Opens the store: --database-url / CLAUSE9_DATABASE_URL, else DIR/.clause9/clause9.db.
-pub async fn open_store(dir: &Path, args: &StoreArgs) -> CliResult<Arc<dyn Store>> {
+pub(crate) async fn open_store(dir: &Path, args: &StoreArgs) -> CliResult<Arc<dyn Store>> {
     match &args.database_url {
         Some(url) => Ok(clause9_store::open(url).await?),
         None => {
@@ -84,7 +84,7 @@ pub async fn open_store(dir: &Path, args: &StoreArgs) -> CliResult<Arc<dyn Store
 
 /// The current observations that evaluating `period` needs: those of every
 /// collection period the active measures combine, and of the period itself.
-pub async fn current_for(
+pub(crate) async fn current_for(
     programme: &Programme,
     store: &dyn Store,
     period: Period,
@@ -98,7 +98,7 @@ pub async fn current_for(
 }
 
 /// Parses a period given on the command line.
-pub fn parse_period(text: &str) -> CliResult<Period> {
+pub(crate) fn parse_period(text: &str) -> CliResult<Period> {
     text.parse::<Period>()
         .map_err(|e| CliError::invalid(format!("--period: {e}")))
 }
@@ -107,7 +107,7 @@ pub fn parse_period(text: &str) -> CliResult<Period> {
 static TODAY: OnceLock<Option<Date>> = OnceLock::new();
 
 /// Reads `--today DATE`: a date whose year the clock accepts.
-pub fn parse_today(text: &str) -> CliResult<Date> {
+pub(crate) fn parse_today(text: &str) -> CliResult<Date> {
     let day = crate::workflow::date("--today", text)?;
     Clock::as_of(Some(day), &TimeZone::UTC)
         .map_err(|e| CliError::invalid(format!("--today: {e}")))?;
@@ -116,7 +116,7 @@ pub fn parse_today(text: &str) -> CliResult<Date> {
 
 /// Records `--today` for this run; at a terminal, says on standard error
 /// that the clock is moved (scripts asked for it and keep their stderr clean).
-pub fn set_today(day: Option<Date>) {
+pub(crate) fn set_today(day: Option<Date>) {
     use std::io::IsTerminal as _;
     if let Some(day) = day
         && std::io::stderr().is_terminal()
@@ -129,34 +129,34 @@ pub fn set_today(day: Option<Date>) {
 }
 
 /// `--today` of this run, if given (the server moves its own clock by it).
-pub fn today_option() -> Option<Date> {
+pub(crate) fn today_option() -> Option<Date> {
     TODAY.get().copied().flatten()
 }
 
 /// The clock of this run in `tz`: the system's, or moved by `--today`.
-pub fn clock_in(tz: &TimeZone) -> Clock {
+pub(crate) fn clock_in(tz: &TimeZone) -> Clock {
     // `parse_today` accepted only days of the clock's years, which every
     // timezone can show: `as_of` cannot fail here
     Clock::as_of(today_option(), tz).unwrap_or_else(|_| Clock::system())
 }
 
 /// The clock of this run in the programme's timezone.
-pub fn clock(programme: &Programme) -> Clock {
+pub(crate) fn clock(programme: &Programme) -> Clock {
     clock_in(&programme.settings.timezone)
 }
 
 /// Now, by this run's clock.
-pub fn now(programme: &Programme) -> jiff::Timestamp {
+pub(crate) fn now(programme: &Programme) -> jiff::Timestamp {
     clock(programme).now()
 }
 
 /// Today in the programme's timezone, by this run's clock.
-pub fn today(programme: &Programme) -> Date {
+pub(crate) fn today(programme: &Programme) -> Date {
     clock(programme).today(&programme.settings.timezone)
 }
 
 /// The given period, or the current month in the programme's timezone.
-pub fn period_or_current(programme: &Programme, period: Option<&str>) -> CliResult<Period> {
+pub(crate) fn period_or_current(programme: &Programme, period: Option<&str>) -> CliResult<Period> {
     match period {
         Some(p) => parse_period(p),
         None => Ok(Period::containing(Frequency::Monthly, today(programme))),
@@ -165,7 +165,7 @@ pub fn period_or_current(programme: &Programme, period: Option<&str>) -> CliResu
 
 /// Splits `[DIR] REST…` where DIR is optional: it is present when there is one
 /// more argument than the command needs at least.
-pub fn split_dir(args: &[String], needed: usize) -> (PathBuf, &[String]) {
+pub(crate) fn split_dir(args: &[String], needed: usize) -> (PathBuf, &[String]) {
     if args.len() > needed {
         (PathBuf::from(&args[0]), &args[1..])
     } else {

@@ -5,11 +5,11 @@
 //! measures over real scanner outputs, and the records of audits,
 //! nonconformities and management reviews.
 
-pub mod organisation;
-pub mod platforms;
-pub mod records;
-pub mod serve;
+pub(crate) mod organisation;
+pub(crate) mod platforms;
+pub(crate) mod records;
+pub(crate) mod serve;
 mod solve;
 mod stories;
 
-pub use stories::plan_history;
+pub(crate) use stories::plan_history;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clause9_core::Diagnostic;
 
 #[derive(Debug)]
-pub enum CliError {
+pub(crate) enum CliError {
     /// The programme has errors: printed as PATH:LINE:COLUMN: message.
     Programme(Vec<Diagnostic>),
     /// Bad input from the user: each line says what is wrong and what to do.
@@ -14,14 +14,14 @@ pub enum CliError {
     Failed(anyhow::Error),
 }
 
-pub type CliResult<T = ()> = Result<T, CliError>;
+pub(crate) type CliResult<T = ()> = Result<T, CliError>;
 
 impl CliError {
-    pub fn invalid(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
         CliError::Invalid(vec![message.into()])
     }
 
-    pub fn report(self) -> ExitCode {
+    pub(crate) fn report(self) -> ExitCode {
         match self {
             CliError::Programme(diagnostics) => {
                 for d in &diagnostics {

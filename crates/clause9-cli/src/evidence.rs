@@ -13,18 +13,18 @@ use sha2::{Digest, Sha256};
 use crate::error::{CliError, CliResult};
 
 /// Is this evidence argument a link rather than a file?
-pub fn is_link(arg: &str) -> bool {
+pub(crate) fn is_link(arg: &str) -> bool {
     arg.starts_with("https://") || arg.starts_with("http://")
 }
 
 /// Evidence checked and hashed, not yet kept: `keep` it once the value is stored.
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub evidence: Evidence,
     bytes: Option<Vec<u8>>,
 }
 
 impl Resolved {
-    pub fn none() -> Self {
+    pub(crate) fn none() -> Self {
         Resolved {
             evidence: Evidence::default(),
             bytes: None,
@@ -32,7 +32,7 @@ impl Resolved {
     }
 
     /// Keeps a copy of a file's bytes in the programme's evidence vault.
-    pub fn keep(&self, dir: &Path) -> CliResult {
+    pub(crate) fn keep(&self, dir: &Path) -> CliResult {
         match (&self.bytes, &self.evidence.sha256) {
             (Some(bytes), Some(sha256)) => keep_copy(dir, sha256, bytes),
             _ => Ok(()),
@@ -43,7 +43,7 @@ impl Resolved {
 /// Resolves an evidence argument: a relative file is looked up from the current
 /// directory, then from `also` (e.g. the imported CSV's folder), then from the
 /// programme directory.
-pub fn resolve(programme: &Path, also: Option<&Path>, arg: &str) -> CliResult<Resolved> {
+pub(crate) fn resolve(programme: &Path, also: Option<&Path>, arg: &str) -> CliResult<Resolved> {
     if is_link(arg) {
         if arg.chars().any(char::is_whitespace) || arg.len() > 2048 {
             return Err(CliError::invalid(format!(

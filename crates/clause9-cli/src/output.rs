@@ -7,10 +7,10 @@ use anstyle::{AnsiColor, Style};
 use clause9_core::evaluation::Status;
 use clause9_core::schedule::CollectionState;
 
-pub const BOLD: Style = Style::new().bold();
-pub const DIM: Style = Style::new().dimmed();
+pub(crate) const BOLD: Style = Style::new().bold();
+pub(crate) const DIM: Style = Style::new().dimmed();
 
-pub fn status_style(status: Status) -> Style {
+pub(crate) fn status_style(status: Status) -> Style {
     match status {
         Status::Green => AnsiColor::Green.on_default().bold(),
         Status::Amber => AnsiColor::Yellow.on_default().bold(),
@@ -19,7 +19,7 @@ pub fn status_style(status: Status) -> Style {
     }
 }
 
-pub fn state_style(state: CollectionState) -> Style {
+pub(crate) fn state_style(state: CollectionState) -> Style {
     match state {
         CollectionState::Collected => AnsiColor::Green.on_default(),
         CollectionState::Open => DIM,
@@ -29,7 +29,7 @@ pub fn state_style(state: CollectionState) -> Style {
 }
 
 /// A cell: its text and an optional style.
-pub struct Cell {
+pub(crate) struct Cell {
     pub text: String,
     pub style: Style,
 }
@@ -43,7 +43,7 @@ impl<T: Into<String>> From<T> for Cell {
     }
 }
 
-pub fn styled(text: impl Into<String>, style: Style) -> Cell {
+pub(crate) fn styled(text: impl Into<String>, style: Style) -> Cell {
     Cell {
         text: text.into(),
         style,
@@ -54,7 +54,7 @@ pub fn styled(text: impl Into<String>, style: Style) -> Cell {
 /// lines would drown its own summary.
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-pub fn set_quiet(quiet: bool) {
+pub(crate) fn set_quiet(quiet: bool) {
     QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
 }
 
@@ -63,7 +63,7 @@ fn quiet() -> bool {
 }
 
 /// Prints rows under a header, columns padded to their widest cell.
-pub fn table(header: &[&str], rows: Vec<Vec<Cell>>) {
+pub(crate) fn table(header: &[&str], rows: Vec<Vec<Cell>>) {
     if quiet() {
         return;
     }
@@ -106,7 +106,7 @@ pub fn table(header: &[&str], rows: Vec<Vec<Cell>>) {
 }
 
 /// Prints a line to standard output with anstream's terminal detection.
-pub fn say(text: impl AsRef<str>) {
+pub(crate) fn say(text: impl AsRef<str>) {
     if quiet() {
         return;
     }
@@ -114,19 +114,19 @@ pub fn say(text: impl AsRef<str>) {
 }
 
 /// Prints a line to standard error (notes that are not the command's output).
-pub fn note(text: impl AsRef<str>) {
+pub(crate) fn note(text: impl AsRef<str>) {
     let _ = writeln!(anstream::stderr().lock(), "{}", text.as_ref());
 }
 
 /// Formats a number for people: up to 2 decimals, no trailing zeros.
-pub fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// Prints pretty JSON to standard output.
-pub fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     say(text);
     Ok(())

@@ -12,12 +12,12 @@ use crate::error::{CliError, CliResult};
 
 /// The `*.toml` files of DIR/registers, sorted (none when the folder is
 /// absent), read as the server reads them.
-pub fn read_register_files(dir: &Path) -> CliResult<Vec<SourceFile>> {
+pub(crate) fn read_register_files(dir: &Path) -> CliResult<Vec<SourceFile>> {
     clause9_server::programme::read_register_files(dir).map_err(CliError::invalid)
 }
 
 /// Loads the programme and its registers; problems of both are reported together.
-pub fn load_all(dir: &Path) -> CliResult<(Programme, Registers)> {
+pub(crate) fn load_all(dir: &Path) -> CliResult<(Programme, Registers)> {
     let (settings, measures) = read_files(dir)?;
     let registers = read_register_files(dir)?;
     match clause9_core::load(&settings, &measures) {
@@ -31,7 +31,7 @@ pub fn load_all(dir: &Path) -> CliResult<(Programme, Registers)> {
 }
 
 /// The register file of a kind, as a path under DIR.
-pub fn file_of(dir: &Path, file: &str) -> std::path::PathBuf {
+pub(crate) fn file_of(dir: &Path, file: &str) -> std::path::PathBuf {
     debug_assert!(FILES.iter().any(|(f, _)| *f == file));
     dir.join("registers").join(file)
 }

@@ -12,13 +12,13 @@ static LIBRARY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/programmes/libr
 /// Files of the shipped programmes that are not part of a user's programme.
 const NOT_COPIED: [&str; 1] = ["samples.csv"];
 
-pub enum Shipped {
+pub(crate) enum Shipped {
     Starter,
     Library,
 }
 
 /// Writes a shipped programme's files under `dir` (which must not hold a programme).
-pub fn write(which: Shipped, dir: &Path) -> anyhow::Result<usize> {
+pub(crate) fn write(which: Shipped, dir: &Path) -> anyhow::Result<usize> {
     let source = match which {
         Shipped::Starter => &STARTER,
         Shipped::Library => &LIBRARY,
@@ -54,7 +54,7 @@ fn write_dir(d: &Dir, root: &Path, written: &mut usize) -> anyhow::Result<()> {
 }
 
 /// The starter's sample values: `months_ago,measure,base,value,evidence`.
-pub fn samples() -> &'static str {
+pub(crate) fn samples() -> &'static str {
     STARTER
         .get_file("samples.csv")
         .and_then(|f| f.contents_utf8())
@@ -63,7 +63,11 @@ pub fn samples() -> &'static str {
 
 /// Sets a written programme's `first_period` to the month `months` before the
 /// one holding `today` (shipped programmes say "2025-01").
-pub fn start_months_back(dir: &Path, today: jiff::civil::Date, months: i64) -> anyhow::Result<()> {
+pub(crate) fn start_months_back(
+    dir: &Path,
+    today: jiff::civil::Date,
+    months: i64,
+) -> anyhow::Result<()> {
     use clause9_core::period::{Frequency, Period};
     use jiff::ToSpan;
     let path = dir.join("clause9.toml");

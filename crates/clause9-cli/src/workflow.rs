@@ -2,12 +2,12 @@
 //! programme with its registers and store, dates, who records, new events;
 //! the records themselves are `clause9_app::records`, shared with the server.
 
-pub mod audit;
-pub mod audit_plan;
-pub mod nc;
-pub mod oscal;
-pub mod red;
-pub mod review;
+pub(crate) mod audit;
+pub(crate) mod audit_plan;
+pub(crate) mod nc;
+pub(crate) mod oscal;
+pub(crate) mod red;
+pub(crate) mod review;
 
 use clause9_core::refusal::RefusalKind;
 use std::path::{Path, PathBuf};
@@ -28,13 +28,13 @@ use crate::error::{CliError, CliResult};
 use crate::registers::load_all;
 
 /// A programme, its registers and its store.
-pub struct Ctx {
+pub(crate) struct Ctx {
     pub programme: Programme,
     pub registers: Registers,
     pub store: Arc<dyn Store>,
 }
 
-pub async fn open(dir: &Path, store: &StoreArgs) -> CliResult<Ctx> {
+pub(crate) async fn open(dir: &Path, store: &StoreArgs) -> CliResult<Ctx> {
     let (programme, registers) = load_all(dir)?;
     let store = open_store(dir, store).await?;
     Ok(Ctx {
@@ -45,7 +45,7 @@ pub async fn open(dir: &Path, store: &StoreArgs) -> CliResult<Ctx> {
 }
 
 /// A date argument.
-pub fn date(flag: &str, text: &str) -> CliResult<Date> {
+pub(crate) fn date(flag: &str, text: &str) -> CliResult<Date> {
     match text.parse::<Date>() {
         Ok(d) if text.len() == 10 => Ok(d),
         _ => Err(CliError::invalid(format!(
@@ -55,7 +55,7 @@ pub fn date(flag: &str, text: &str) -> CliResult<Date> {
 }
 
 /// The date of a step: --on, else today in the programme's timezone.
-pub fn on(programme: &Programme, step: &Step) -> CliResult<Date> {
+pub(crate) fn on(programme: &Programme, step: &Step) -> CliResult<Date> {
     match &step.on {
         Some(d) => date("--on", d),
         None => Ok(today(programme)),
@@ -63,12 +63,12 @@ pub fn on(programme: &Programme, step: &Step) -> CliResult<Date> {
 }
 
 /// Who records: a person of the programme, else the local account.
-pub fn who(programme: &Programme, step: &Step) -> CliResult<String> {
+pub(crate) fn who(programme: &Programme, step: &Step) -> CliResult<String> {
     recorder(programme, step.by.as_deref())
 }
 
 /// --why, required.
-pub fn why(step: &Step, default: Option<&str>) -> CliResult<String> {
+pub(crate) fn why(step: &Step, default: Option<&str>) -> CliResult<String> {
     match step.why.as_deref().or(default) {
         Some(w) if !w.trim().is_empty() => Ok(w.to_string()),
         _ => Err(CliError::invalid(
@@ -78,7 +78,7 @@ pub fn why(step: &Step, default: Option<&str>) -> CliResult<String> {
 }
 
 /// A person id of the programme, or an error naming the flag.
-pub fn person(programme: &Programme, flag: &str, id: &str) -> CliResult<String> {
+pub(crate) fn person(programme: &Programme, flag: &str, id: &str) -> CliResult<String> {
     if programme.settings.people.contains_key(id) {
         Ok(id.to_string())
     } else {
@@ -89,7 +89,7 @@ pub fn person(programme: &Programme, flag: &str, id: &str) -> CliResult<String> 
 }
 
 /// The flag that sets a request field (`success_criterion` → `--success`).
-pub fn flag(field: &str) -> String {
+pub(crate) fn flag(field: &str) -> String {
     match field {
         "success_criterion" => "--success".into(),
         "whys" => "--why-chain".into(),
@@ -109,7 +109,7 @@ impl From<RecordError> for CliError {
 }
 
 /// A missing record said with where to look (`hint`); other errors as they are.
-pub fn or_missing(e: RecordError, hint: &str) -> CliError {
+pub(crate) fn or_missing(e: RecordError, hint: &str) -> CliError {
     match e {
         RecordError::Refused(r) if r.kind == RefusalKind::NotFound => {
             CliError::invalid(format!("{}: {hint}", r.message))
@@ -120,7 +120,7 @@ pub fn or_missing(e: RecordError, hint: &str) -> CliError {
 
 /// Who records a step, on which date, stored now. The command line is a
 /// local tool: whoever may write the store acts as an administrator.
-pub fn actor(programme: &Programme, step: &Step) -> CliResult<Actor> {
+pub(crate) fn actor(programme: &Programme, step: &Step) -> CliResult<Actor> {
     Ok(Actor::local(
         &who(programme, step)?,
         on(programme, step)?,
@@ -129,7 +129,7 @@ pub fn actor(programme: &Programme, step: &Step) -> CliResult<Actor> {
 }
 
 /// Writes a document (or JSON) to a file or standard output.
-pub fn emit(
+pub(crate) fn emit(
     doc: &Doc,
     json: impl FnOnce() -> serde_json::Value,
     format: DocFormat,

@@ -8,9 +8,9 @@ use std::process::Command;
 /// The day every command of these tests runs as (`CLAUSE9_TODAY`), so that
 /// no test passes on one day and fails on another; tests of date-dependent
 /// behaviour set other days themselves.
-pub const TODAY: &str = "2026-12-02";
+pub(crate) const TODAY: &str = "2026-12-02";
 
-pub fn clause9(args: &[&str]) -> Command {
+pub(crate) fn clause9(args: &[&str]) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("clause9"));
     cmd.args(args)
         .env_remove("CLAUSE9_DATABASE_URL")
@@ -20,19 +20,19 @@ pub fn clause9(args: &[&str]) -> Command {
 }
 
 /// `clause9 ARGS…` run as if today were `day`.
-pub fn clause9_on(day: &str, args: &[&str]) -> Command {
+pub(crate) fn clause9_on(day: &str, args: &[&str]) -> Command {
     let mut cmd = clause9(args);
     cmd.env("CLAUSE9_TODAY", day);
     cmd
 }
 
 /// `TODAY` as a date.
-pub fn today() -> jiff::civil::Date {
+pub(crate) fn today() -> jiff::civil::Date {
     TODAY.parse().unwrap()
 }
 
 /// Exit code, standard output, standard error.
-pub fn run(mut cmd: Command) -> (i32, String, String) {
+pub(crate) fn run(mut cmd: Command) -> (i32, String, String) {
     let out = cmd.output().expect("the clause9 binary runs");
     (
         out.status.code().unwrap_or(-1),
@@ -42,7 +42,7 @@ pub fn run(mut cmd: Command) -> (i32, String, String) {
 }
 
 /// Runs and expects success; returns standard output.
-pub fn ok(cmd: Command) -> String {
+pub(crate) fn ok(cmd: Command) -> String {
     let (code, out, err) = run(cmd);
     assert_eq!(
         code, 0,
@@ -51,19 +51,19 @@ pub fn ok(cmd: Command) -> String {
     out
 }
 
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// A fresh starter programme in a temporary directory.
-pub fn starter() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn starter() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("isms");
     ok(clause9(&["init", p.to_str().unwrap()]));
     (dir, p)
 }
 
-pub fn evaluate_json(p: &Path, period: Option<&str>) -> serde_json::Value {
+pub(crate) fn evaluate_json(p: &Path, period: Option<&str>) -> serde_json::Value {
     let mut args = vec!["evaluate", p.to_str().unwrap(), "--format", "json"];
     if let Some(period) = period {
         args.extend(["--period", period]);
@@ -71,7 +71,7 @@ pub fn evaluate_json(p: &Path, period: Option<&str>) -> serde_json::Value {
     serde_json::from_str(&ok(clause9(&args))).unwrap()
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -85,7 +85,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Number of observations stored for a measure (history, superseded included).
-pub fn stored(p: &Path, measure: &str) -> usize {
+pub(crate) fn stored(p: &Path, measure: &str) -> usize {
     let out = ok(clause9(&[
         "history",
         p.to_str().unwrap(),

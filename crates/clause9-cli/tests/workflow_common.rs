@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-pub const SETTINGS: &str = r#"format = 1
+pub(crate) const SETTINGS: &str = r#"format = 1
 
 [programme]
 name = "Acme ISMS"
@@ -42,7 +42,7 @@ title = "People"
 owner = "hr_lead"
 "#;
 
-pub const PATCHING: &str = r#"id = "M-VUL-01"
+pub(crate) const PATCHING: &str = r#"id = "M-VUL-01"
 version = 1
 name = "Critical vulnerabilities fixed on time"
 information_need = "Do we fix critical vulnerabilities by the deadline?"
@@ -80,7 +80,7 @@ red = 70
 on_red = "nonconformity"
 "#;
 
-pub const REGISTERS: &[(&str, &str)] = &[
+pub(crate) const REGISTERS: &[(&str, &str)] = &[
     (
         "context.toml",
         r#"[[issue]]
@@ -153,7 +153,7 @@ competence = ["A.8"]
 ];
 
 /// Writes the organisation's programme into a fresh directory.
-pub fn organisation() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn organisation() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("acme");
     write(&dir, "clause9.toml", SETTINGS);
@@ -164,7 +164,7 @@ pub fn organisation() -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
-pub fn write(dir: &Path, rel: &str, text: &str) {
+pub(crate) fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();

@@ -57,7 +57,7 @@ struct Table {
 
 /// The tables of one `files` source; a table that could not be prepared
 /// keeps its reason, reported to the queries that name it.
-pub struct Prepared {
+pub(crate) struct Prepared {
     tables: Vec<Table>,
     broken: Vec<(String, Failure)>,
     /// The object stores (S3 buckets) the tables read, by URL.
@@ -68,7 +68,7 @@ pub struct Prepared {
 /// Text tables of at least `columnar_threshold` bytes get a columnar copy.
 /// `env` gives values of `AWS_*` variables for tables on S3 before the
 /// process environment.
-pub async fn prepare(
+pub(crate) async fn prepare(
     dir: &Path,
     source: &Source,
     columnar_threshold: u64,
@@ -382,7 +382,7 @@ async fn sample(
 }
 
 /// Runs one query over the prepared tables.
-pub async fn run(
+pub(crate) async fn run(
     prepared: &Prepared,
     query: &str,
     window: &Window,

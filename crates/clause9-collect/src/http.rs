@@ -17,10 +17,10 @@ use crate::error::Failure;
 use crate::provenance::sha256_hex;
 
 /// Answers larger than this are refused (a count never needs more).
-pub const MAX_ANSWER_BYTES: usize = 32 << 20;
+pub(crate) const MAX_ANSWER_BYTES: usize = 32 << 20;
 
 /// How requests sign in.
-pub enum Auth {
+pub(crate) enum Auth {
     None,
     Basic {
         username: String,
@@ -50,7 +50,7 @@ pub struct Exchange {
 }
 
 /// An answer: status, headers and the whole body.
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
@@ -58,7 +58,7 @@ pub struct Answer {
 
 impl Answer {
     /// The body as JSON, or a failure that says what came back instead.
-    pub fn json(&self, platform: &str) -> Result<Value, Failure> {
+    pub(crate) fn json(&self, platform: &str) -> Result<Value, Failure> {
         serde_json::from_slice(&self.body).map_err(|_| {
             Failure::Connection(format!(
                 "the server answered HTTP {} with something that is not JSON ({}); is the address a {platform} API?",
@@ -69,7 +69,7 @@ impl Answer {
     }
 
     /// The start of the body, for error messages.
-    pub fn excerpt(&self) -> String {
+    pub(crate) fn excerpt(&self) -> String {
         let text = String::from_utf8_lossy(&self.body);
         let text = text.trim();
         let cut: String = text.chars().take(300).collect();
@@ -82,13 +82,13 @@ impl Answer {
         }
     }
 
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         (200..300).contains(&self.status)
     }
 }
 
 /// A client bound to one platform's base address.
-pub struct Http {
+pub(crate) struct Http {
     client: reqwest::Client,
     base: Url,
     auth: Auth,
@@ -101,7 +101,7 @@ pub struct Http {
 impl Http {
     /// A client for `base` (an `http(s)://` address from an environment
     /// variable). `ca_file` is relative to `dir` unless absolute.
-    pub fn new(
+    pub(crate) fn new(
         base: &str,
         dir: &Path,
         ca_file: Option<&str>,
@@ -156,7 +156,7 @@ impl Http {
     }
 
     /// Sends `name: value` with every request (e.g. a tenant header).
-    pub fn with_header(mut self, name: &'static str, value: &str) -> Result<Http, Failure> {
+    pub(crate) fn with_header(mut self, name: &'static str, value: &str) -> Result<Http, Failure> {
         let v = HeaderValue::from_str(value)
             .map_err(|_| Failure::Refused(format!("`{value}` cannot be sent as {name}")))?;
         self.headers.insert(HeaderName::from_static(name), v);
@@ -164,7 +164,7 @@ impl Http {
     }
 
     /// `path` under the base address (`_count`, `api/v2/findings/`).
-    pub fn url(&self, path: &str) -> Result<Url, Failure> {
+    pub(crate) fn url(&self, path: &str) -> Result<Url, Failure> {
         let joined = format!(
             "{}/{}",
             self.base.as_str().trim_end_matches('/'),
@@ -175,22 +175,22 @@ impl Http {
 
     /// Is `url` on the same scheme, host and port as the base (so the
     /// credentials may go there)?
-    pub fn same_origin(&self, url: &Url) -> bool {
+    pub(crate) fn same_origin(&self, url: &Url) -> bool {
         url.scheme() == self.base.scheme()
             && url.host_str() == self.base.host_str()
             && url.port_or_known_default() == self.base.port_or_known_default()
     }
 
-    pub async fn get(&mut self, url: Url) -> Result<Answer, Failure> {
+    pub(crate) async fn get(&mut self, url: Url) -> Result<Answer, Failure> {
         self.send(Method::GET, url, Body::None).await
     }
 
-    pub async fn post_json(&mut self, url: Url, body: &Value) -> Result<Answer, Failure> {
+    pub(crate) async fn post_json(&mut self, url: Url, body: &Value) -> Result<Answer, Failure> {
         self.send(Method::POST, url, Body::Json(body.clone())).await
     }
 
     /// Posts form fields; `secret` fields are sent but not recorded.
-    pub async fn post_form(
+    pub(crate) async fn post_form(
         &mut self,
         url: Url,
         fields: &[(&str, String)],
@@ -342,7 +342,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// Reads an environment variable a source names, or says which one to set.
-pub fn env(var: &str, what: &str) -> Result<String, Failure> {
+pub(crate) fn env(var: &str, what: &str) -> Result<String, Failure> {
     std::env::var(var)
         .ok()
         .filter(|v| !v.trim().is_empty())

@@ -6,11 +6,11 @@
 use crate::error::Failure;
 
 /// The parameters a SQL query may use.
-pub const SQL_PARAMETERS: [&str; 3] = ["start", "end", "period"];
+pub(crate) const SQL_PARAMETERS: [&str; 3] = ["start", "end", "period"];
 
 /// A `$name` occurrence: byte range and name.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Occurrence {
+pub(crate) struct Occurrence {
     pub start: usize,
     pub end: usize,
     pub name: String,
@@ -18,7 +18,7 @@ pub struct Occurrence {
 
 /// Every `$name` in `sql`, skipping '…', "…", -- comments and /* */ comments.
 /// A `$` followed by a digit (`$1`) is reported as a name too, so it is refused.
-pub fn scan(sql: &str) -> Vec<Occurrence> {
+pub(crate) fn scan(sql: &str) -> Vec<Occurrence> {
     let b = sql.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -69,7 +69,7 @@ pub fn scan(sql: &str) -> Vec<Occurrence> {
 }
 
 /// Refuses any parameter other than `allowed`.
-pub fn check(occurrences: &[Occurrence], allowed: &[&str]) -> Result<(), Failure> {
+pub(crate) fn check(occurrences: &[Occurrence], allowed: &[&str]) -> Result<(), Failure> {
     for o in occurrences {
         if !allowed.contains(&o.name.as_str()) {
             let shown = if o.name.is_empty() {
@@ -92,7 +92,7 @@ pub fn check(occurrences: &[Occurrence], allowed: &[&str]) -> Result<(), Failure
 
 /// Rewrites `$start`/`$end`/`$period` to `$1…$n` in order of first use;
 /// returns the SQL and the names in positional order.
-pub fn positional(sql: &str) -> Result<(String, Vec<String>), Failure> {
+pub(crate) fn positional(sql: &str) -> Result<(String, Vec<String>), Failure> {
     let occ = scan(sql);
     check(&occ, &SQL_PARAMETERS)?;
     let mut names: Vec<String> = Vec::new();

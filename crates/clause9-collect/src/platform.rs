@@ -29,10 +29,10 @@ use crate::{SourceOutput, Window};
 
 /// Access tokens fetched during one collection, reused until they expire.
 #[derive(Default)]
-pub struct Tokens(Mutex<HashMap<String, (String, Instant)>>);
+pub(crate) struct Tokens(Mutex<HashMap<String, (String, Instant)>>);
 
 /// What a platform query may use besides its source and query.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The programme directory (a relative `ca_file` is found there).
     pub dir: &'a Path,
     pub tokens: &'a Tokens,
@@ -43,7 +43,7 @@ pub struct Context<'a> {
 }
 
 /// What a platform module read.
-pub struct Reading {
+pub(crate) struct Reading {
     pub value: Option<f64>,
     pub counts: BTreeMap<String, u64>,
     pub rows_scanned: Option<u64>,
@@ -51,7 +51,7 @@ pub struct Reading {
 }
 
 /// Runs `query` for the period `w` against the platform source `p`.
-pub async fn run(
+pub(crate) async fn run(
     p: &Platform,
     query: &str,
     w: &Window,

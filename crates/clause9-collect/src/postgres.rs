@@ -10,7 +10,7 @@ use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Row, SqlSafeStr};
 use crate::error::Failure;
 use crate::{SourceOutput, Window, params, value};
 
-pub async fn run(
+pub(crate) async fn run(
     url_env: &str,
     query: &str,
     window: &Window,

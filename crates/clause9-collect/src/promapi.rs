@@ -9,7 +9,7 @@ use crate::value;
 
 /// The single number of an instant query's answer (a scalar, or a vector
 /// of exactly one series). `server` names the server in messages.
-pub fn single_value(json: &Value, server: &str) -> Result<f64, Failure> {
+pub(crate) fn single_value(json: &Value, server: &str) -> Result<f64, Failure> {
     if json["status"] != "success" {
         return Err(Failure::Query(format!(
             "{server} refused the query ({}): {}",
@@ -61,7 +61,7 @@ pub fn single_value(json: &Value, server: &str) -> Result<f64, Failure> {
 
 /// Binds `$range` (the period's length) into PromQL or LogQL; any other
 /// `$name` is refused.
-pub fn with_range(query: &str, w: &crate::Window) -> Result<String, Failure> {
+pub(crate) fn with_range(query: &str, w: &crate::Window) -> Result<String, Failure> {
     let range = crate::window::range(w);
     crate::window::substitute(query, &["range"], |_| range.clone()).map(|(q, _)| q)
 }

@@ -11,7 +11,7 @@ use crate::error::Failure;
 use crate::http::{Auth, Http};
 use crate::{SourceOutput, Window, promapi};
 
-pub async fn run(
+pub(crate) async fn run(
     url: &str,
     query: &str,
     window: &Window,

@@ -9,7 +9,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use crate::error::Failure;
 
 /// The single numeric value of `batches`.
-pub fn single_value(batches: &[RecordBatch]) -> Result<Option<f64>, Failure> {
+pub(crate) fn single_value(batches: &[RecordBatch]) -> Result<Option<f64>, Failure> {
     let columns = batches.first().map(|b| b.num_columns()).unwrap_or(0);
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
     if columns != 1 {
@@ -44,7 +44,7 @@ pub fn single_value(batches: &[RecordBatch]) -> Result<Option<f64>, Failure> {
 }
 
 /// Refuses NaN and infinities: never a silent wrong number.
-pub fn finite(v: f64) -> Result<f64, Failure> {
+pub(crate) fn finite(v: f64) -> Result<f64, Failure> {
     if v.is_finite() {
         Ok(v)
     } else {

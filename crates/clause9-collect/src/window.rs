@@ -13,15 +13,15 @@ use crate::error::Failure;
 use crate::{Window, params};
 
 /// The names a query may use for its period.
-pub const NAMES: [&str; 3] = ["start", "end", "period"];
+pub(crate) const NAMES: [&str; 3] = ["start", "end", "period"];
 
 /// An instant as RFC 3339 in UTC (`2026-10-01T00:00:00Z`).
-pub fn rfc3339(t: jiff::Timestamp) -> String {
+pub(crate) fn rfc3339(t: jiff::Timestamp) -> String {
     t.to_string()
 }
 
 /// The text bound for `name`: RFC 3339 instants and the period's name.
-pub fn value_of(w: &Window, name: &str) -> String {
+pub(crate) fn value_of(w: &Window, name: &str) -> String {
     match name {
         "start" => rfc3339(w.start),
         "end" => rfc3339(w.end),
@@ -30,12 +30,12 @@ pub fn value_of(w: &Window, name: &str) -> String {
 }
 
 /// The period's length as a duration in seconds (`2678400s`).
-pub fn range(w: &Window) -> String {
+pub(crate) fn range(w: &Window) -> String {
     format!("{}s", w.end.as_second() - w.start.as_second())
 }
 
 /// The first local day of the period and the first day after it.
-pub fn local_days(w: &Window) -> (Date, Date) {
+pub(crate) fn local_days(w: &Window) -> (Date, Date) {
     (
         w.start.to_zoned(w.timezone.clone()).date(),
         w.end.to_zoned(w.timezone.clone()).date(),
@@ -45,7 +45,7 @@ pub fn local_days(w: &Window) -> (Date, Date) {
 /// Replaces every JSON string that is exactly `$start`, `$end` or
 /// `$period` with its value; a string that mentions one of them in other
 /// text is refused (it would be pasted, not bound). Returns the names bound.
-pub fn bind_json(v: &mut Value, w: &Window) -> Result<Vec<String>, Failure> {
+pub(crate) fn bind_json(v: &mut Value, w: &Window) -> Result<Vec<String>, Failure> {
     let mut used = Vec::new();
     bind_into(v, w, &mut used)?;
     used.sort();
@@ -85,7 +85,7 @@ fn bind_into(v: &mut Value, w: &Window, used: &mut Vec<String>) -> Result<(), Fa
 /// Replaces each `$name` outside quotes and comments with `render(name)`,
 /// refusing any name not in `allowed`. Returns the text and the names in
 /// order of use.
-pub fn substitute(
+pub(crate) fn substitute(
     text: &str,
     allowed: &[&str],
     render: impl Fn(&str) -> String,
@@ -106,13 +106,13 @@ pub fn substitute(
 }
 
 #[cfg(test)]
-pub mod tests_support {
+pub(crate) mod tests_support {
     use crate::Window;
     use clause9_core::period::Period;
     use jiff::tz::TimeZone;
 
     /// October 2026 in Europe/London (31 days and one hour).
-    pub fn october() -> Window {
+    pub(crate) fn october() -> Window {
         let tz = TimeZone::get("Europe/London").unwrap();
         let period: Period = "2026-10".parse().unwrap();
         let (start, end) = period.bounds(&tz);

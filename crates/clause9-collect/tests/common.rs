@@ -23,7 +23,7 @@ owner = "p"
 
 /// A programme with one source (`source` is the TOML after `[sources.s]`)
 /// and one measure whose bases are the given queries, named q0, q1, …
-pub fn programme(dir: &Path, source: &str, queries: &[&str]) -> Programme {
+pub(crate) fn programme(dir: &Path, source: &str, queries: &[&str]) -> Programme {
     let mut measure = String::from(
         "id = \"M-1\"\nversion = 1\nname = \"m\"\ninformation_need = \"n\"\nkind = \"performance\"\narea = \"a\"\n[roles]\nowner = \"p\"\ncollector = \"p\"\n[frequency]\ncollection = \"monthly\"\n",
     );
@@ -47,7 +47,7 @@ pub fn programme(dir: &Path, source: &str, queries: &[&str]) -> Programme {
     load(dir)
 }
 
-pub fn load(dir: &Path) -> Programme {
+pub(crate) fn load(dir: &Path) -> Programme {
     let read = |p: &Path| SourceFile {
         path: p.strip_prefix(dir).unwrap().display().to_string(),
         text: std::fs::read_to_string(p).unwrap(),
@@ -65,7 +65,7 @@ pub fn load(dir: &Path) -> Programme {
     }
 }
 
-pub async fn collect(
+pub(crate) async fn collect(
     c: &Collector,
     p: &Programme,
     measure: &str,
@@ -78,7 +78,7 @@ pub async fn collect(
 }
 
 /// Writes `files` (path, contents) under `dir`.
-pub fn write(dir: &Path, files: &[(&str, &str)]) {
+pub(crate) fn write(dir: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
         let p = dir.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();

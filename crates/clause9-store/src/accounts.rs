@@ -165,7 +165,7 @@ pub(crate) struct UserRow {
 }
 
 impl UserRow {
-    pub fn decode(self) -> Result<User, StoreError> {
+    pub(crate) fn decode(self) -> Result<User, StoreError> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("user #{} has {what}", self.id));
         Ok(User {
             id: self.id,
@@ -192,7 +192,7 @@ pub(crate) struct TokenRow {
 }
 
 impl TokenRow {
-    pub fn decode(self) -> Result<Token, StoreError> {
+    pub(crate) fn decode(self) -> Result<Token, StoreError> {
         let id = self.id;
         let time = |t: &str| {
             crate::rows::parse_timestamp(t)

@@ -30,11 +30,11 @@ pub(crate) struct Encoded {
 
 impl Encoded {
     /// `measure/base for period`, for messages.
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         format!("{}/{} for {}", self.measure, self.base, self.period)
     }
 
-    pub fn conflict(&self, current: Option<i64>) -> StoreError {
+    pub(crate) fn conflict(&self, current: Option<i64>) -> StoreError {
         StoreError::Conflict {
             measure: self.measure.clone(),
             base: self.base.clone(),
@@ -145,7 +145,7 @@ pub(crate) struct RawRow {
 
 impl RawRow {
     /// The observation this row holds, or `Corrupt` naming the row.
-    pub fn decode(self) -> Result<Observation, StoreError> {
+    pub(crate) fn decode(self) -> Result<Observation, StoreError> {
         let id = self.id;
         let corrupt = |what: String| StoreError::Corrupt(format!("observation #{id} {what}"));
         let period: Period = self

@@ -16,7 +16,10 @@ use crate::error::{CliError, CliResult};
 use crate::output::{self, BOLD, DIM, number, say, status_style, styled};
 
 /// Every stored observation (superseded included) of the active measures.
-pub async fn histories(programme: &Programme, store: &dyn Store) -> CliResult<Vec<Observation>> {
+pub(crate) async fn histories(
+    programme: &Programme,
+    store: &dyn Store,
+) -> CliResult<Vec<Observation>> {
     let mut all = Vec::new();
     for m in programme.measures.iter().filter(|m| m.is_active()) {
         all.extend(store.history(&m.id).await?);
@@ -25,7 +28,7 @@ pub async fn histories(programme: &Programme, store: &dyn Store) -> CliResult<Ve
 }
 
 /// Evaluates `period` and analyses every measure up to it.
-pub async fn analysed(
+pub(crate) async fn analysed(
     programme: &Programme,
     store: &dyn Store,
     period: Period,
@@ -37,7 +40,7 @@ pub async fn analysed(
     Ok(evaluation)
 }
 
-pub async fn run(
+pub(crate) async fn run(
     args: &[String],
     period: Option<&str>,
     format: Format,
@@ -178,7 +181,7 @@ fn p_value(p: f64) -> String {
 
 /// A text chart: one column per collection period (the latest 48), `●` for a
 /// value, `─` for the target, `┄` for the control limits, `·` for the centre.
-pub fn chart(a: &Analysis, target: f64) -> Vec<String> {
+pub(crate) fn chart(a: &Analysis, target: f64) -> Vec<String> {
     const ROWS: usize = 8;
     let series: Vec<_> = a.series.iter().rev().take(48).rev().collect();
     let values: Vec<f64> = series.iter().filter_map(|(_, v)| *v).collect();

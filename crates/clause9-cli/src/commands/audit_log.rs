@@ -12,7 +12,7 @@ use crate::context::open_store;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-pub async fn list(
+pub(super) async fn list(
     dir: &Path,
     since: Option<&str>,
     format: Format,
@@ -47,7 +47,7 @@ pub async fn list(
     Ok(())
 }
 
-pub async fn verify(dir: &Path, format: Format, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn verify(dir: &Path, format: Format, store_args: &StoreArgs) -> CliResult {
     let store = open_store(dir, store_args).await?;
     let report = store.audit().verify().await?;
     if format == Format::Json {

@@ -16,7 +16,7 @@ use crate::error::{CliError, CliResult};
 
 use progress::Progress;
 
-pub async fn run(
+pub(super) async fn run(
     dir: &Path,
     period: Option<&str>,
     from: Option<&str>,

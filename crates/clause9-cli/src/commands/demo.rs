@@ -21,7 +21,12 @@ use crate::error::{CliError, CliResult};
 use crate::output::say;
 use crate::starter::{self, Shipped};
 
-pub async fn run(dir: &Path, listen: &str, no_serve: bool, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn run(
+    dir: &Path,
+    listen: &str,
+    no_serve: bool,
+    store_args: &StoreArgs,
+) -> CliResult {
     let listen = if no_serve {
         None
     } else {

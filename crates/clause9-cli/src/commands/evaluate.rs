@@ -10,7 +10,7 @@ use crate::context::{current_for, load_programme, open_store, period_or_current}
 use crate::error::CliResult;
 use crate::output::{self, Cell, DIM, number, say, status_style, styled};
 
-pub async fn run(
+pub(super) async fn run(
     dir: &Path,
     period: Option<&str>,
     format: Format,

@@ -6,7 +6,7 @@ use crate::context::{load_programme, open_store, split_dir};
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, DIM, number, say, styled};
 
-pub async fn run(args: &[String], format: Format, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn run(args: &[String], format: Format, store_args: &StoreArgs) -> CliResult {
     let (dir, rest) = split_dir(args, 1);
     let measure_id = rest.first().cloned().unwrap_or_default();
     let programme = load_programme(&dir)?;

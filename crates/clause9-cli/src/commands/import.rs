@@ -31,7 +31,7 @@ struct Row {
     reason: Option<String>,
 }
 
-pub async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn run(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> CliResult {
     let (dir, rest) = split_dir(args, 1);
     let file = Path::new(rest.first().map(String::as_str).unwrap_or_default());
     let programme = load_programme(&dir)?;

@@ -18,7 +18,7 @@ use crate::evidence;
 use crate::output::say;
 use crate::starter::{self, Shipped};
 
-pub async fn run(dir: &Path, library: bool, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn run(dir: &Path, library: bool, store_args: &StoreArgs) -> CliResult {
     if dir.join("clause9.toml").exists() {
         return Err(CliError::invalid(format!(
             "{} already holds a programme (clause9.toml exists); choose an empty directory",

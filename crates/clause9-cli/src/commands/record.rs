@@ -16,7 +16,7 @@ use crate::error::{CliError, CliResult};
 use crate::evidence;
 use crate::output::{number, say};
 
-pub async fn run(
+pub(crate) async fn run(
     args: &[String],
     period: &str,
     evidence_arg: Option<&str>,
@@ -150,7 +150,7 @@ fn parse_pairs(pairs: &[String]) -> CliResult<Vec<(String, f64)>> {
 }
 
 /// Who is recording: a known person id, or the local account when none is given.
-pub fn recorder(programme: &Programme, by: Option<&str>) -> CliResult<String> {
+pub(crate) fn recorder(programme: &Programme, by: Option<&str>) -> CliResult<String> {
     match by {
         Some(id) if programme.settings.people.contains_key(id) => Ok(id.to_string()),
         Some(id) => Err(CliError::invalid(format!(

@@ -12,7 +12,7 @@ use crate::error::{CliError, CliResult};
 use crate::output::say;
 use crate::registers::{file_of, read_register_files};
 
-pub fn import(args: &[String]) -> CliResult {
+pub(super) fn import(args: &[String]) -> CliResult {
     let (dir, rest) = split_dir(args, 2);
     let (kind_name, csv_path) = (&rest[0], Path::new(&rest[1]));
     let Some(kind) = kind(kind_name) else {

@@ -30,7 +30,7 @@ impl From<ReportFormat> for Format {
     }
 }
 
-pub struct ReportArgs<'a> {
+pub(super) struct ReportArgs<'a> {
     pub dir: &'a Path,
     pub period: Option<&'a str>,
     pub audience: Option<&'a str>,
@@ -40,7 +40,7 @@ pub struct ReportArgs<'a> {
     pub store: &'a StoreArgs,
 }
 
-pub async fn run(args: ReportArgs<'_>) -> CliResult {
+pub(super) async fn run(args: ReportArgs<'_>) -> CliResult {
     let programme = load_programme(args.dir)?;
     let settings = &programme.settings;
     if let Some(a) = args.audience
@@ -118,7 +118,7 @@ pub async fn run(args: ReportArgs<'_>) -> CliResult {
 }
 
 /// `clause9 reports [DIR]` or `clause9 reports verify [DIR] FILE`.
-pub async fn reports(args: &[String], json: bool, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn reports(args: &[String], json: bool, store_args: &StoreArgs) -> CliResult {
     if args.first().is_some_and(|a| a == "verify") {
         let rest = &args[1..];
         if rest.is_empty() || rest.len() > 2 {

@@ -14,7 +14,7 @@ use jiff::SignedDuration;
 use crate::cli::{OidcArgs, OidcClaim, ScheduleArgs, StoreArgs};
 use crate::error::{CliError, CliResult};
 
-pub async fn run(
+pub(super) async fn run(
     dir: &Path,
     listen: &str,
     insecure_cookies: bool,

@@ -24,7 +24,7 @@ struct Item {
     state: &'static str,
 }
 
-pub async fn run(
+pub(super) async fn run(
     dir: &Path,
     period: Option<&str>,
     format: Format,

@@ -35,7 +35,7 @@ fn recorder_without_programme() -> String {
     format!("local:{user}")
 }
 
-pub async fn add(
+pub(super) async fn add(
     args: &[String],
     person: &str,
     role: &str,
@@ -97,7 +97,7 @@ pub async fn add(
     Ok(())
 }
 
-pub async fn list(dir: &Path, format: Format, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn list(dir: &Path, format: Format, store_args: &StoreArgs) -> CliResult {
     let store = open_store(dir, store_args).await?;
     let users = store.accounts().users().await?;
     if format == Format::Json {
@@ -118,7 +118,11 @@ pub async fn list(dir: &Path, format: Format, store_args: &StoreArgs) -> CliResu
     Ok(())
 }
 
-pub async fn disable(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn disable(
+    args: &[String],
+    by: Option<&str>,
+    store_args: &StoreArgs,
+) -> CliResult {
     let (dir, rest) = split_dir(args, 1);
     let username = rest.first().cloned().unwrap_or_default();
     let change = change(&dir, by)?;
@@ -133,7 +137,7 @@ pub async fn disable(args: &[String], by: Option<&str>, store_args: &StoreArgs) 
     Ok(())
 }
 
-pub async fn create_token(
+pub(super) async fn create_token(
     args: &[String],
     name: &str,
     expires_days: Option<u32>,
@@ -180,7 +184,7 @@ pub async fn create_token(
     Ok(())
 }
 
-pub async fn list_tokens(dir: &Path, format: Format, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn list_tokens(dir: &Path, format: Format, store_args: &StoreArgs) -> CliResult {
     let store = open_store(dir, store_args).await?;
     let tokens = store.accounts().tokens(None).await?;
     if format == Format::Json {
@@ -207,7 +211,11 @@ pub async fn list_tokens(dir: &Path, format: Format, store_args: &StoreArgs) -> 
     Ok(())
 }
 
-pub async fn revoke_token(args: &[String], by: Option<&str>, store_args: &StoreArgs) -> CliResult {
+pub(super) async fn revoke_token(
+    args: &[String],
+    by: Option<&str>,
+    store_args: &StoreArgs,
+) -> CliResult {
     let (dir, rest) = split_dir(args, 1);
     let id_text = rest.first().cloned().unwrap_or_default();
     let id: i64 = id_text.trim_start_matches('#').parse().map_err(|_| {

@@ -6,7 +6,7 @@ use crate::error::CliResult;
 use crate::output::say;
 use crate::registers::load_all;
 
-pub fn run(dir: &Path) -> CliResult {
+pub(super) fn run(dir: &Path) -> CliResult {
     let (programme, registers) = load_all(dir)?;
     let active = programme.measures.iter().filter(|m| m.is_active()).count();
     say(format!(

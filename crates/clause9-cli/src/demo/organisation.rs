@@ -24,7 +24,7 @@ const SCANNER_PEOPLE: [(&str, &str); 2] = [
 ];
 
 /// Replaces every `{{T-N}}` with the date N days before `today`.
-pub fn fill_dates(text: &str, today: Date) -> anyhow::Result<String> {
+pub(crate) fn fill_dates(text: &str, today: Date) -> anyhow::Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{T-") {
@@ -56,7 +56,7 @@ fn write(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
 
 /// Writes the registers, sources, automated measures and their evidence
 /// into `dir`, which already holds the library programme.
-pub fn write_all(dir: &Path, today: Date) -> anyhow::Result<()> {
+pub(crate) fn write_all(dir: &Path, today: Date) -> anyhow::Result<()> {
     let registers = DEMO
         .get_dir("registers")
         .context("the demo's registers are missing from the binary")?;

@@ -10,7 +10,7 @@ use clause9_core::programme::Programme;
 
 /// The active query measures that can be collected, and the others with the
 /// variables they still need.
-pub fn split(programme: &Programme) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+pub(crate) fn split(programme: &Programme) -> (Vec<String>, Vec<(String, Vec<String>)>) {
     let mut ready = Vec::new();
     let mut waiting = Vec::new();
     for m in programme.measures.iter().filter(|m| m.is_active()) {

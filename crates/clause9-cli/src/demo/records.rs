@@ -20,7 +20,7 @@ use crate::cli::{Cli, Command, StoreArgs};
 use crate::error::{CliError, CliResult};
 
 /// Runs `clause9 ARGS…` for the workflow commands.
-pub struct Script<'a> {
+pub(crate) struct Script<'a> {
     dir: String,
     today: Date,
     store: &'a StoreArgs,
@@ -29,14 +29,14 @@ pub struct Script<'a> {
 
 impl Script<'_> {
     /// The date `days` before today (negative: after).
-    pub fn d(&self, days: i64) -> String {
+    pub(crate) fn d(&self, days: i64) -> String {
         self.today
             .checked_sub(days.days())
             .unwrap_or(self.today)
             .to_string()
     }
 
-    pub async fn run(&mut self, args: &[&str]) -> CliResult {
+    pub(crate) async fn run(&mut self, args: &[&str]) -> CliResult {
         let mut argv: Vec<String> = vec!["clause9".into()];
         argv.extend(args.iter().take(2).map(|a| a.to_string()));
         argv.push(self.dir.clone());
@@ -74,7 +74,11 @@ impl Script<'_> {
 }
 
 /// Writes every record; returns how many commands it took.
-pub async fn write(dir: &std::path::Path, today: Date, store: &StoreArgs) -> CliResult<usize> {
+pub(crate) async fn write(
+    dir: &std::path::Path,
+    today: Date,
+    store: &StoreArgs,
+) -> CliResult<usize> {
     let mut s = Script {
         dir: dir.display().to_string(),
         today,

@@ -16,7 +16,7 @@ use crate::error::{CliError, CliResult};
 use crate::output::say;
 
 /// The demo's accounts: username, person (of the library's `[people]`), role.
-pub const ACCOUNTS: &[(&str, &str, Role)] = &[
+pub(crate) const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin", "isms_manager", Role::Admin),
     ("collector", "hr_lead", Role::Collector),
     ("auditor", "internal_auditor", Role::Auditor),
@@ -24,7 +24,7 @@ pub const ACCOUNTS: &[(&str, &str, Role)] = &[
 ];
 
 /// Parses `--listen`.
-pub fn listen_address(listen: &str) -> CliResult<SocketAddr> {
+pub(crate) fn listen_address(listen: &str) -> CliResult<SocketAddr> {
     listen.parse().map_err(|_| {
         CliError::invalid(format!(
             "--listen `{listen}` is not an address such as 127.0.0.1:8080"
@@ -33,7 +33,9 @@ pub fn listen_address(listen: &str) -> CliResult<SocketAddr> {
 }
 
 /// Adds the demo accounts; returns (username, person, role, password).
-pub async fn add_accounts(store: &dyn Store) -> CliResult<Vec<(String, String, Role, String)>> {
+pub(crate) async fn add_accounts(
+    store: &dyn Store,
+) -> CliResult<Vec<(String, String, Role, String)>> {
     let change = Change {
         actor: "local:demo".into(),
         at: crate::context::clock_in(&jiff::tz::TimeZone::UTC).now(),
@@ -66,7 +68,7 @@ pub async fn add_accounts(store: &dyn Store) -> CliResult<Vec<(String, String, R
 /// Serves `dir` on `listen` until Ctrl-C, after printing the address and
 /// the logins. Session cookies are `Secure` unless the address is loopback
 /// (plain HTTP on this machine only).
-pub async fn serve(
+pub(crate) async fn serve(
     dir: &Path,
     listen: SocketAddr,
     store_args: &StoreArgs,

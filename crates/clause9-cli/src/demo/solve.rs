@@ -7,7 +7,7 @@ use clause9_core::measure::{BaseMethod, Measure};
 
 /// A plausible everyday value for a base measure (a count of a few hundred),
 /// kept within its bounds.
-pub fn typical(measure: &Measure, base: usize, rng: &mut fastrand::Rng) -> f64 {
+pub(super) fn typical(measure: &Measure, base: usize, rng: &mut fastrand::Rng) -> f64 {
     let (min, max) = match &measure.base[base].method {
         BaseMethod::Manual { min, max, .. } => (*min, *max),
         BaseMethod::Query { .. } => (None, None),
@@ -46,7 +46,7 @@ fn indicator(measure: &Measure, values: &[f64]) -> Option<f64> {
 
 /// Base values (one per base, in definition order) whose indicator is as close
 /// to `target` as whole numbers allow; `None` when no single base can reach it.
-pub fn solve(measure: &Measure, typicals: &[f64], target: f64) -> Option<Vec<f64>> {
+pub(super) fn solve(measure: &Measure, typicals: &[f64], target: f64) -> Option<Vec<f64>> {
     for free in 0..measure.base.len() {
         let (lo, hi) = bounds(measure, free, typicals[free]);
         let at = |x: f64| {

@@ -17,12 +17,12 @@ use jiff::{Timestamp, ToSpan};
 use super::solve::{solve, typical};
 
 /// A value to store, and possibly its later correction.
-pub struct Planned {
+pub(crate) struct Planned {
     pub observation: NewObservation,
     pub correction: Option<Correction>,
 }
 
-pub struct Correction {
+pub(crate) struct Correction {
     pub value: f64,
     pub at: Timestamp,
     pub reason: String,
@@ -83,7 +83,7 @@ fn seed(id: &str) -> u64 {
 
 /// The history of every active measure whose base measures are all manual, for
 /// the collection periods that ended before `today`.
-pub fn plan_history(programme: &Programme, today: Date, now: Timestamp) -> Vec<Planned> {
+pub(crate) fn plan_history(programme: &Programme, today: Date, now: Timestamp) -> Vec<Planned> {
     let settings = &programme.settings;
     let mut out = Vec::new();
     let manual = |m: &&Measure| {

@@ -15,7 +15,7 @@ use crate::context::split_dir;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Audit>> {
+pub(crate) async fn load_all(store: &dyn Store) -> CliResult<Vec<Audit>> {
     Ok(records::load_all(store).await?)
 }
 
@@ -26,11 +26,11 @@ async fn load_one(ctx: &Ctx, id: &str) -> CliResult<(Audit, usize)> {
 }
 
 /// `REQ` or `REQ@AREA`, checked against the catalogue and the areas.
-pub fn scope_item(ctx: &Ctx, text: &str) -> CliResult<ScopeItem> {
+pub(crate) fn scope_item(ctx: &Ctx, text: &str) -> CliResult<ScopeItem> {
     Ok(records::scope_item(&ctx.programme, &ctx.registers, text)?)
 }
 
-pub async fn run(command: AuditCommand) -> CliResult {
+pub(crate) async fn run(command: AuditCommand) -> CliResult {
     match command {
         AuditCommand::Plan {
             dir,

@@ -40,7 +40,7 @@ fn month(text: &str) -> CliResult<Period> {
     Ok(p)
 }
 
-pub async fn run(
+pub(crate) async fn run(
     dir: &Path,
     start: Option<&str>,
     months: Option<u32>,
@@ -91,7 +91,7 @@ pub async fn run(
     )
 }
 
-pub async fn coverage(dir: &Path, since: Option<&str>, list: &ListArgs) -> CliResult {
+pub(crate) async fn coverage(dir: &Path, since: Option<&str>, list: &ListArgs) -> CliResult {
     let ctx = open(dir, &list.store).await?;
     let day = today(&ctx.programme);
     let months = ctx.registers.audit.cycle_months;

@@ -18,7 +18,7 @@ use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
 /// Every nonconformity, rebuilt from its events, by id.
-pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Nonconformity>> {
+pub(crate) async fn load_all(store: &dyn Store) -> CliResult<Vec<Nonconformity>> {
     Ok(records::load_all(store).await?)
 }
 
@@ -30,7 +30,7 @@ async fn transition(ctx: &Ctx, id: &str, t: Transition) -> CliResult<Nonconformi
         .map_err(|e| super::or_missing(e, "see `clause9 nc list`"))
 }
 
-pub async fn run(command: NcCommand) -> CliResult {
+pub(crate) async fn run(command: NcCommand) -> CliResult {
     match command {
         NcCommand::List { dir, all, list } => {
             let ctx = open(&dir, &list.store).await?;
@@ -361,7 +361,7 @@ fn print_list(ncs: &[Nonconformity], today: Date, format: Format) -> CliResult {
 }
 
 /// "OVERDUE: A1 due 2026-04-30, check due 2026-05-01", or empty.
-pub fn overdue_text(n: &Nonconformity, today: Date) -> String {
+pub(crate) fn overdue_text(n: &Nonconformity, today: Date) -> String {
     let parts = records::overdue_parts(n, today);
     if parts.is_empty() {
         String::new()

@@ -16,11 +16,11 @@ use crate::cli_workflow::OscalCommand;
 use crate::error::CliResult;
 use crate::output::say;
 
-pub const OSCAL_VERSION: &str = "1.1.2";
+pub(crate) const OSCAL_VERSION: &str = "1.1.2";
 const NS: &str = "https://github.com/clause9/ns/oscal";
 
 /// A version-5-shaped UUID derived from `name`.
-pub fn uuid(name: &str) -> String {
+pub(crate) fn uuid(name: &str) -> String {
     let h = Sha256::digest(format!("clause9:{name}").as_bytes());
     let mut b = [0u8; 16];
     b.copy_from_slice(&h[..16]);
@@ -38,7 +38,7 @@ pub fn uuid(name: &str) -> String {
 }
 
 /// An OSCAL control id for a clause or Annex A control id.
-pub fn control_id(requirement: &str) -> String {
+pub(crate) fn control_id(requirement: &str) -> String {
     if requirement.starts_with("A.") {
         requirement.to_string()
     } else {
@@ -61,7 +61,11 @@ fn metadata(title: &str, organisation: &str) -> Value {
 }
 
 /// The assessment results: one result per audit.
-pub fn assessment_results(organisation: &str, registers: &Registers, audits: &[Audit]) -> Value {
+pub(crate) fn assessment_results(
+    organisation: &str,
+    registers: &Registers,
+    audits: &[Audit],
+) -> Value {
     let results: Vec<Value> = audits
         .iter()
         .map(|a| {
@@ -142,7 +146,7 @@ pub fn assessment_results(organisation: &str, registers: &Registers, audits: &[A
 
 /// The plan of action and milestones: one item and one risk per open nonconformity,
 /// each corrective action a remediation with its due date as a milestone.
-pub fn poam(organisation: &str, ncs: &[Nonconformity]) -> Value {
+pub(crate) fn poam(organisation: &str, ncs: &[Nonconformity]) -> Value {
     let open: Vec<&Nonconformity> = ncs.iter().filter(|n| n.state != State::Closed).collect();
     let risks: Vec<Value> = open
         .iter()
@@ -213,7 +217,7 @@ pub fn poam(organisation: &str, ncs: &[Nonconformity]) -> Value {
     json!({ "plan-of-action-and-milestones": doc })
 }
 
-pub async fn run(command: OscalCommand) -> CliResult {
+pub(crate) async fn run(command: OscalCommand) -> CliResult {
     let (dir, output, store, which) = match command {
         OscalCommand::AssessmentResults { dir, output, store } => (dir, output, store, true),
         OscalCommand::Poam { dir, output, store } => (dir, output, store, false),

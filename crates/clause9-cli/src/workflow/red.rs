@@ -11,7 +11,7 @@ use super::nc::{load_all, overdue_text};
 use crate::error::CliResult;
 
 /// Raises what the evaluation asks for; returns one line per change.
-pub async fn raise_from_red(
+pub(crate) async fn raise_from_red(
     programme: &Programme,
     evaluation: &Evaluation,
     store: &dyn Store,
@@ -28,7 +28,7 @@ pub async fn raise_from_red(
 }
 
 /// Overdue corrective actions and effectiveness checks, one line each.
-pub async fn overdue_work(store: &dyn Store, today: Date) -> CliResult<Vec<String>> {
+pub(crate) async fn overdue_work(store: &dyn Store, today: Date) -> CliResult<Vec<String>> {
     Ok(load_all(store)
         .await?
         .iter()

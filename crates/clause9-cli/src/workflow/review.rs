@@ -16,7 +16,7 @@ use crate::context::split_dir;
 use crate::error::{CliError, CliResult};
 use crate::output::{self, Cell, say};
 
-pub async fn load_all(store: &dyn Store) -> CliResult<Vec<Review>> {
+pub(crate) async fn load_all(store: &dyn Store) -> CliResult<Vec<Review>> {
     Ok(records::load_all(store).await?)
 }
 
@@ -53,7 +53,7 @@ async fn step_on(
     Ok(())
 }
 
-pub async fn run(command: ReviewCommand) -> CliResult {
+pub(crate) async fn run(command: ReviewCommand) -> CliResult {
     match command {
         ReviewCommand::Prepare {
             dir,

@@ -39,7 +39,7 @@ fn oscal_errors(schema: &str, doc: &Value) -> Vec<String> {
 }
 
 /// From the first review pack to the OSCAL exports.
-pub fn review_and_export(d: &Path) {
+pub(crate) fn review_and_export(d: &Path) {
     // the management review pack
     let pack = c9(d, &["review", "prepare"], &["--date", "2025-09-15"]);
     let section = |key: &str| -> String {

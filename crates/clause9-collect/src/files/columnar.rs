@@ -22,10 +22,10 @@ use crate::error::Failure;
 
 /// Text tables at least this large (bytes on disk, all files together) get a
 /// columnar copy; smaller ones are cheap enough to parse per query.
-pub const THRESHOLD_BYTES: u64 = 64 << 20;
+pub(crate) const THRESHOLD_BYTES: u64 = 64 << 20;
 
 /// The columnar copy of one table, and the directory that holds it.
-pub struct ColumnarCopy {
+pub(crate) struct ColumnarCopy {
     pub provider: Arc<dyn TableProvider>,
     /// Deleted when the copy is dropped.
     _dir: tempfile::TempDir,
@@ -33,7 +33,7 @@ pub struct ColumnarCopy {
 
 /// Parses `text` (a CSV or NDJSON listing table) once into Parquet and
 /// returns a table over the Parquet files with the same schema.
-pub async fn copy(
+pub(crate) async fn copy(
     ctx: &SessionContext,
     table: &str,
     text: Arc<dyn TableProvider>,

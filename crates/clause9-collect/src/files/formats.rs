@@ -13,7 +13,7 @@ use crate::provenance::FileRead;
 
 /// How a table's files are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(super) enum Format {
     Csv,
     /// One JSON object per line (`.ndjson`, `.jsonl`).
     Ndjson,
@@ -24,7 +24,7 @@ pub enum Format {
 }
 
 /// A file's format and whether it is gzip-compressed, from its name.
-pub fn detect(path: &Path) -> Result<(Format, bool), Failure> {
+pub(super) fn detect(path: &Path) -> Result<(Format, bool), Failure> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -50,7 +50,7 @@ pub fn detect(path: &Path) -> Result<(Format, bool), Failure> {
 
 /// The files of a table: a path or a glob relative to `dir`, sorted, every
 /// one a regular file inside `dir` (symbolic links may not lead out).
-pub fn expand(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, Failure> {
+pub(super) fn expand(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, Failure> {
     let root = dir
         .canonicalize()
         .map_err(|e| Failure::Files(format!("programme directory {}: {e}", dir.display())))?;
@@ -93,7 +93,7 @@ pub fn expand(dir: &Path, pattern: &str) -> Result<Vec<PathBuf>, Failure> {
 }
 
 /// SHA-256 and size of a file, with its path relative to `root`.
-pub fn hash(root: &Path, path: &Path) -> Result<FileRead, Failure> {
+pub(super) fn hash(root: &Path, path: &Path) -> Result<FileRead, Failure> {
     let mut f = std::fs::File::open(path)
         .map_err(|e| Failure::Files(format!("cannot read {}: {e}", path.display())))?;
     let mut h = Sha256::new();
@@ -123,7 +123,7 @@ pub fn hash(root: &Path, path: &Path) -> Result<FileRead, Failure> {
 }
 
 /// A reader over a file's (decompressed) bytes.
-pub fn open(path: &Path, gz: bool) -> Result<Box<dyn Read>, Failure> {
+pub(super) fn open(path: &Path, gz: bool) -> Result<Box<dyn Read>, Failure> {
     let f = std::fs::File::open(path)
         .map_err(|e| Failure::Files(format!("cannot read {}: {e}", path.display())))?;
     Ok(if gz {
@@ -135,7 +135,7 @@ pub fn open(path: &Path, gz: bool) -> Result<Box<dyn Read>, Failure> {
 
 /// The delimiter of a CSV file: of `,` `;` tab and `|`, the one found most
 /// often outside quotes in the header line (`,` when none is).
-pub fn sniff_delimiter(path: &Path, gz: bool) -> Result<u8, Failure> {
+pub(super) fn sniff_delimiter(path: &Path, gz: bool) -> Result<u8, Failure> {
     let mut head = Vec::new();
     open(path, gz)?
         .take(64 * 1024)
@@ -146,7 +146,7 @@ pub fn sniff_delimiter(path: &Path, gz: bool) -> Result<u8, Failure> {
 
 /// The delimiter of a CSV file from its first bytes (gzip-compressed when
 /// `gz`; a cut-off compressed head gives what could be decompressed).
-pub fn sniff_delimiter_bytes(raw: &[u8], gz: bool) -> u8 {
+pub(super) fn sniff_delimiter_bytes(raw: &[u8], gz: bool) -> u8 {
     if gz {
         let mut head = Vec::new();
         let _ = GzDecoder::new(raw).take(64 * 1024).read_to_end(&mut head);

@@ -21,11 +21,11 @@ use crate::error::Failure;
 
 /// Parsed JSON takes several times its text's size in memory: the files of
 /// a `.json` table may hold at most the source's memory limit divided by this.
-pub const MEMORY_PER_TEXT_BYTE: u64 = 8;
+pub(super) const MEMORY_PER_TEXT_BYTE: u64 = 8;
 
 /// Every row of the `.json` files, as one in-memory table. The files'
 /// (decompressed) text may be at most `memory_mb` / [`MEMORY_PER_TEXT_BYTE`].
-pub fn table(
+pub(super) fn table(
     paths: &[PathBuf],
     gz: bool,
     declared: &BTreeMap<String, ColumnType>,

@@ -21,13 +21,13 @@ use crate::error::Failure;
 use crate::provenance::FileRead;
 
 /// An object store for one bucket and the URL DataFusion knows it by.
-pub struct Bucket {
+pub(super) struct Bucket {
     pub url: reqwest::Url,
     pub store: Arc<dyn ObjectStore>,
 }
 
 /// `s3://BUCKET/KEY-PATTERN` split into its bucket and key pattern.
-pub fn split(pattern: &str) -> Result<(&str, &str), Failure> {
+pub(super) fn split(pattern: &str) -> Result<(&str, &str), Failure> {
     let rest = pattern
         .strip_prefix("s3://")
         .ok_or_else(|| Failure::Files(format!("`{pattern}` is not an s3:// path")))?;
@@ -41,7 +41,7 @@ pub fn split(pattern: &str) -> Result<(&str, &str), Failure> {
 
 /// The store of `bucket`, configured from the environment (the caller's
 /// values first, then the process's).
-pub fn bucket(name: &str, env: &HashMap<String, String>) -> Result<Bucket, Failure> {
+pub(super) fn bucket(name: &str, env: &HashMap<String, String>) -> Result<Bucket, Failure> {
     let mut builder = AmazonS3Builder::from_env().with_bucket_name(name);
     for (k, v) in env {
         if k.starts_with("AWS_")
@@ -65,7 +65,7 @@ pub fn bucket(name: &str, env: &HashMap<String, String>) -> Result<Bucket, Failu
 }
 
 /// The keys of `bucket` matching `key_pattern`, sorted, with their sizes.
-pub async fn expand(
+pub(super) async fn expand(
     b: &Bucket,
     bucket: &str,
     key_pattern: &str,
@@ -109,7 +109,7 @@ pub async fn expand(
 }
 
 /// SHA-256 and size of an object, read as a stream.
-pub async fn hash(b: &Bucket, bucket: &str, key: &str) -> Result<FileRead, Failure> {
+pub(super) async fn hash(b: &Bucket, bucket: &str, key: &str) -> Result<FileRead, Failure> {
     let failed = |e: object_store::Error| Failure::Files(format!("s3://{bucket}/{key}: {e}"));
     let mut stream = b
         .store
@@ -132,7 +132,12 @@ pub async fn hash(b: &Bucket, bucket: &str, key: &str) -> Result<FileRead, Failu
 }
 
 /// The first bytes of an object (for the CSV delimiter).
-pub async fn head(b: &Bucket, bucket: &str, key: &str, size: u64) -> Result<Vec<u8>, Failure> {
+pub(super) async fn head(
+    b: &Bucket,
+    bucket: &str,
+    key: &str,
+    size: u64,
+) -> Result<Vec<u8>, Failure> {
     let end = size.min(64 * 1024);
     if end == 0 {
         return Ok(Vec::new());

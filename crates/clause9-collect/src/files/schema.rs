@@ -9,15 +9,15 @@ use clause9_core::programme::ColumnType;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 
 /// How many rows are sampled to recognise timestamp columns.
-pub const SAMPLE_ROWS: usize = 1000;
+pub(super) const SAMPLE_ROWS: usize = 1000;
 
 /// The type every timestamp column gets: microseconds, UTC.
-pub fn timestamp_type() -> DataType {
+pub(super) fn timestamp_type() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, Some(Arc::from("UTC")))
 }
 
 /// Columns whose text might be timestamps: strings, and timestamps without a zone.
-pub fn is_candidate(ty: &DataType) -> bool {
+pub(super) fn is_candidate(ty: &DataType) -> bool {
     matches!(
         ty,
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Timestamp(_, None)
@@ -25,13 +25,13 @@ pub fn is_candidate(ty: &DataType) -> bool {
 }
 
 /// An RFC 3339 instant: a date, a time and `Z` or an offset.
-pub fn is_instant(text: &str) -> bool {
+pub(super) fn is_instant(text: &str) -> bool {
     let t = text.trim();
     t.len() >= 20 && t.parse::<jiff::Timestamp>().is_ok()
 }
 
 /// The type a declared column gets.
-pub fn declared_type(ty: ColumnType) -> DataType {
+pub(super) fn declared_type(ty: ColumnType) -> DataType {
     match ty {
         ColumnType::Timestamp => timestamp_type(),
         ColumnType::Date => DataType::Date32,
@@ -44,7 +44,7 @@ pub fn declared_type(ty: ColumnType) -> DataType {
 
 /// `schema` with recognised timestamp columns and declared types applied.
 /// `samples` holds the non-null text values sampled from candidate columns.
-pub fn refine(
+pub(super) fn refine(
     schema: &Schema,
     samples: &HashMap<String, Vec<String>>,
     declared: &BTreeMap<String, ColumnType>,

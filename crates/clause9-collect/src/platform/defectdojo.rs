@@ -15,13 +15,13 @@ use super::{Context, Reading, auth, client, counts};
 use crate::Window;
 use crate::error::Failure;
 
-pub const ALLOWED: Allowed = Allowed {
+pub(super) const ALLOWED: Allowed = Allowed {
     fields: &["date", "created", "mitigated"],
     open_at_end: Some(("date", &["mitigated"])),
     reserved: &["limit", "offset"],
 };
 
-pub async fn run(
+pub(super) async fn run(
     p: &Platform,
     query: &str,
     w: &Window,

@@ -16,15 +16,15 @@ use super::{Context, Reading, auth, client, counts};
 use crate::Window;
 use crate::error::Failure;
 
-pub const DEFAULT_URL: &str = "https://api.github.com";
+pub(super) const DEFAULT_URL: &str = "https://api.github.com";
 
-pub const ALLOWED: Allowed = Allowed {
+pub(super) const ALLOWED: Allowed = Allowed {
     fields: &["created_at", "updated_at", "fixed_at", "dismissed_at"],
     open_at_end: Some(("created_at", &["fixed_at", "dismissed_at"])),
     reserved: &["page", "per_page", "before", "after"],
 };
 
-pub async fn run(
+pub(super) async fn run(
     p: &Platform,
     query: &str,
     w: &Window,

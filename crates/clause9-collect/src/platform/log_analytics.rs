@@ -17,11 +17,11 @@ use crate::error::Failure;
 use crate::http::{Auth, Http};
 use crate::{Window, value, window};
 
-pub const DEFAULT_URL: &str = "https://api.loganalytics.azure.com";
-pub const DEFAULT_LOGIN_URL: &str = "https://login.microsoftonline.com";
-pub const SCOPE: &str = "https://api.loganalytics.io/.default";
+pub(super) const DEFAULT_URL: &str = "https://api.loganalytics.azure.com";
+pub(super) const DEFAULT_LOGIN_URL: &str = "https://login.microsoftonline.com";
+pub(super) const SCOPE: &str = "https://api.loganalytics.io/.default";
 
-pub async fn run(
+pub(super) async fn run(
     p: &Platform,
     query: &str,
     w: &Window,

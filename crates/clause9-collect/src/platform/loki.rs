@@ -12,7 +12,7 @@ use super::{Context, Reading, auth, client, counts, refused};
 use crate::error::Failure;
 use crate::{Window, promapi};
 
-pub async fn run(
+pub(super) async fn run(
     p: &Platform,
     query: &str,
     w: &Window,

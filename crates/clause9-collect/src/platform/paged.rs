@@ -17,11 +17,11 @@ use crate::http::{Answer, Http};
 use crate::{Window, window};
 
 /// A list longer than this many pages is refused rather than read for ever.
-pub const MAX_PAGES: u64 = 1000;
+pub(super) const MAX_PAGES: u64 = 1000;
 
 /// What `window` counts.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Rule {
+pub(super) enum Rule {
     /// Items whose field lies in the period.
     InPeriod(String),
     /// Items opened (`opened`) before the end and not closed (any of
@@ -34,13 +34,13 @@ pub enum Rule {
 
 /// A parsed query: the API's filters and the rule.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Spec {
+pub(super) struct Spec {
     pub filters: Vec<(String, String)>,
     pub rule: Rule,
 }
 
 /// What one platform allows.
-pub struct Allowed {
+pub(super) struct Allowed {
     /// Fields `window` may name.
     pub fields: &'static [&'static str],
     /// `window=open_at_end`: the opening and closing fields, if supported.
@@ -49,7 +49,7 @@ pub struct Allowed {
     pub reserved: &'static [&'static str],
 }
 
-pub fn parse(query: &str, allowed: &Allowed) -> Result<Spec, Failure> {
+pub(super) fn parse(query: &str, allowed: &Allowed) -> Result<Spec, Failure> {
     let text = query.trim().trim_start_matches('?');
     let url = Url::parse(&format!("http://filters.invalid/?{text}"))
         .map_err(|e| Failure::Refused(format!("the query is not a URL query string: {e}")))?;
@@ -100,21 +100,21 @@ pub fn parse(query: &str, allowed: &Allowed) -> Result<Spec, Failure> {
 
 /// One page as a platform reads it: its items, the next page, and the
 /// total the API announces (if it does).
-pub struct Page {
+pub(super) struct Page {
     pub items: Vec<Value>,
     pub next: Option<Url>,
     pub total: Option<u64>,
 }
 
 /// What the pages counted.
-pub struct Tally {
+pub(super) struct Tally {
     pub in_window: u64,
     pub items: u64,
     pub pages: u64,
 }
 
 /// Reads every page from `first` and counts the items `spec` keeps.
-pub async fn count(
+pub(super) async fn count(
     http: &mut Http,
     first: Url,
     spec: &Spec,
@@ -168,7 +168,7 @@ pub async fn count(
 }
 
 /// Does `item` count under `rule` for the period?
-pub fn counts(item: &Value, rule: &Rule, w: &Window) -> Result<bool, Failure> {
+pub(super) fn counts(item: &Value, rule: &Rule, w: &Window) -> Result<bool, Failure> {
     match rule {
         Rule::InPeriod(field) => Ok(at(item, field, w)?.is_some_and(|t| in_period(t, w))),
         Rule::OpenAtEnd { opened, closed } => {
@@ -190,7 +190,7 @@ pub fn counts(item: &Value, rule: &Rule, w: &Window) -> Result<bool, Failure> {
 
 /// When something happened: an instant, or a local day.
 #[derive(Debug, Clone, Copy)]
-pub enum When {
+pub(super) enum When {
     Instant(Timestamp),
     Day(Date),
 }

@@ -22,7 +22,7 @@ use crate::{Window, value, window};
 
 /// What a query asks for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Endpoint {
+pub(super) enum Endpoint {
     Count(String),
     Search(String),
     /// OpenSearch SQL, PPL; Elasticsearch SQL, ES|QL.
@@ -31,12 +31,12 @@ pub enum Endpoint {
 
 /// A parsed request: where it goes and its body text.
 #[derive(Debug, PartialEq)]
-pub struct Request {
+pub(super) struct Request {
     pub endpoint: Endpoint,
     pub body: String,
 }
 
-pub async fn run(
+pub(super) async fn run(
     p: &Platform,
     query: &str,
     w: &Window,
@@ -82,7 +82,7 @@ pub async fn run(
 }
 
 /// Splits a query into its request line and body, and checks the path.
-pub fn parse(kind: PlatformKind, query: &str) -> Result<Request, Failure> {
+pub(super) fn parse(kind: PlatformKind, query: &str) -> Result<Request, Failure> {
     let text = query.trim_start();
     let (line, body) = text.split_once('\n').unwrap_or((text, ""));
     let mut words = line.split_whitespace();
@@ -323,7 +323,7 @@ fn aggregation_value(
 }
 
 /// The reason in an OpenSearch or Elasticsearch error answer.
-pub fn error_reason(json: &Value) -> Option<String> {
+pub(super) fn error_reason(json: &Value) -> Option<String> {
     let e = &json["error"];
     let root = &e["root_cause"][0];
     let pick = |v: &Value| {

@@ -11,7 +11,7 @@ use crate::error::Failure;
 use crate::{Window, value, window};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
+pub(super) enum Language {
     OpenSearchSql,
     Ppl,
     EsSql,
@@ -19,7 +19,7 @@ pub enum Language {
 }
 
 impl Language {
-    pub fn path(self) -> &'static str {
+    pub(super) fn path(self) -> &'static str {
         match self {
             Language::OpenSearchSql => "_plugins/_sql",
             Language::Ppl => "_plugins/_ppl",
@@ -46,7 +46,7 @@ impl Language {
     }
 
     /// The request body: the query with the period bound.
-    pub fn body(self, text: &str, w: &Window) -> Result<Value, Failure> {
+    pub(super) fn body(self, text: &str, w: &Window) -> Result<Value, Failure> {
         read_only(self, text)?;
         Ok(match self {
             Language::OpenSearchSql | Language::Ppl => {
@@ -83,7 +83,7 @@ impl Language {
     }
 
     /// The one value of the answer and the number of rows it had.
-    pub fn read(self, json: &Value) -> Result<(Option<f64>, u64), Failure> {
+    pub(super) fn read(self, json: &Value) -> Result<(Option<f64>, u64), Failure> {
         let (columns, rows) = match self {
             Language::OpenSearchSql | Language::Ppl => {
                 if let Some(status) = json["status"].as_u64()

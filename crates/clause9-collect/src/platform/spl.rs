@@ -42,7 +42,7 @@ const TIME_MODIFIERS: &[&str] = &[
 
 /// The search as sent: checked, with `search` in front unless it starts
 /// with a generating command (`| tstats …`).
-pub fn checked(spl: &str) -> Result<String, Failure> {
+pub(super) fn checked(spl: &str) -> Result<String, Failure> {
     let text = spl.trim();
     if text.is_empty() {
         return Err(Failure::Refused("the search is empty".into()));

@@ -14,9 +14,9 @@ use super::{Context, Reading, auth, client, counts, refused, spl};
 use crate::error::Failure;
 use crate::{Window, value};
 
-pub const EXPORT: &str = "services/search/v2/jobs/export";
+pub(super) const EXPORT: &str = "services/search/v2/jobs/export";
 
-pub async fn run(
+pub(super) async fn run(
     p: &Platform,
     query: &str,
     w: &Window,
@@ -53,7 +53,7 @@ pub async fn run(
 /// The final result rows of an export answer (one JSON object per line; a
 /// single document with `results` is read too). Splunk's error messages
 /// become the failure.
-pub fn results(body: &[u8]) -> Result<Vec<serde_json::Map<String, Value>>, Failure> {
+pub(super) fn results(body: &[u8]) -> Result<Vec<serde_json::Map<String, Value>>, Failure> {
     let text = String::from_utf8_lossy(body);
     let mut rows = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// How the request body must look.
-pub enum Body {
+pub(crate) enum Body {
     None,
     /// JSON, compared as values.
     Json(serde_json::Value),
@@ -21,7 +21,7 @@ pub enum Body {
 }
 
 /// One expected request and the answer to give.
-pub struct Expect {
+pub(crate) struct Expect {
     pub method: &'static str,
     pub path: String,
     /// Decoded query pairs, in order.
@@ -35,7 +35,7 @@ pub struct Expect {
 }
 
 impl Expect {
-    pub fn new(method: &'static str, path: &str) -> Expect {
+    pub(crate) fn new(method: &'static str, path: &str) -> Expect {
         Expect {
             method,
             path: path.to_string(),
@@ -48,7 +48,7 @@ impl Expect {
         }
     }
 
-    pub fn query(mut self, pairs: &[(&str, &str)]) -> Expect {
+    pub(crate) fn query(mut self, pairs: &[(&str, &str)]) -> Expect {
         self.query = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -56,35 +56,35 @@ impl Expect {
         self
     }
 
-    pub fn header(mut self, name: &'static str, value: &str) -> Expect {
+    pub(crate) fn header(mut self, name: &'static str, value: &str) -> Expect {
         self.headers.push((name, value.to_string()));
         self
     }
 
-    pub fn json(mut self, body: serde_json::Value) -> Expect {
+    pub(crate) fn json(mut self, body: serde_json::Value) -> Expect {
         self.body = Body::Json(body);
         self
     }
 
-    pub fn form(mut self, fields: &[(&'static str, &str)]) -> Expect {
+    pub(crate) fn form(mut self, fields: &[(&'static str, &str)]) -> Expect {
         self.body = Body::Form(fields.iter().map(|(k, v)| (*k, v.to_string())).collect());
         self
     }
 
-    pub fn answer(mut self, status: u16, body: &str) -> Expect {
+    pub(crate) fn answer(mut self, status: u16, body: &str) -> Expect {
         self.status = status;
         self.response = body.to_string();
         self
     }
 
-    pub fn answer_header(mut self, name: &'static str, value: &str) -> Expect {
+    pub(crate) fn answer_header(mut self, name: &'static str, value: &str) -> Expect {
         self.response_headers.push((name, value.to_string()));
         self
     }
 }
 
 /// The running server.
-pub struct Replay {
+pub(crate) struct Replay {
     pub url: String,
     state: Arc<Mutex<State>>,
     thread: Option<JoinHandle<()>>,
@@ -99,7 +99,7 @@ struct State {
 impl Replay {
     /// Serves `expected` on a free loopback port; `{base}` in answers is
     /// replaced with the server's address (for next-page links).
-    pub fn start(expected: Vec<Expect>) -> Replay {
+    pub(crate) fn start(expected: Vec<Expect>) -> Replay {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let count = expected.len();
@@ -124,7 +124,7 @@ impl Replay {
     }
 
     /// Every expected request came, exactly as expected.
-    pub fn assert_done(&self) {
+    pub(crate) fn assert_done(&self) {
         let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         assert!(
             s.problems.is_empty(),

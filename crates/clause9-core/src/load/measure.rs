@@ -73,7 +73,7 @@ const ANY_BASE_KEYS: &[&str] = &[
 ];
 
 /// Reads a measure file; `None` when it is too broken to use.
-pub fn read_measure(
+pub(super) fn read_measure(
     doc: &Spanned<DeTable<'_>>,
     sink: &mut Sink,
     settings: &Settings,

@@ -81,7 +81,7 @@ fn spec(kind: PlatformKind) -> Spec {
 }
 
 /// Reads the rest of a platform source's table (its `kind` is read).
-pub fn read(
+pub(super) fn read(
     kind: PlatformKind,
     r: &mut TableReader,
     sink: &mut Sink,

@@ -12,33 +12,33 @@ use crate::ids::suggest;
 
 /// A string value with the byte span of its TOML literal.
 #[derive(Debug, Clone)]
-pub struct Located<T> {
+pub(super) struct Located<T> {
     pub value: T,
     pub span: Range<usize>,
 }
 
 /// Where diagnostics of one file go.
-pub struct Sink<'a> {
+pub(super) struct Sink<'a> {
     pub position: Position<'a>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(path: &'a str, text: &'a str) -> Self {
+    pub(super) fn new(path: &'a str, text: &'a str) -> Self {
         Sink {
             position: Position { path, text },
             diagnostics: Vec::new(),
         }
     }
 
-    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
         let d = self.position.diagnostic(span, message);
         self.diagnostics.push(d);
     }
 }
 
 /// Reads the keys of one table; `finish` reports the keys nobody asked for.
-pub struct TableReader<'t, 'i> {
+pub(super) struct TableReader<'t, 'i> {
     /// How the table is named in messages, e.g. `[programme]` or `[[base]] #2`.
     pub name: String,
     pub span: Range<usize>,
@@ -59,11 +59,15 @@ fn describe(v: &DeValue<'_>) -> &'static str {
 }
 
 impl<'t, 'i> TableReader<'t, 'i> {
-    pub fn new(name: impl Into<String>, table: &'t Spanned<DeTable<'i>>) -> Self {
+    pub(super) fn new(name: impl Into<String>, table: &'t Spanned<DeTable<'i>>) -> Self {
         Self::over(name, table.get_ref(), table.span())
     }
 
-    pub fn over(name: impl Into<String>, table: &'t DeTable<'i>, span: Range<usize>) -> Self {
+    pub(super) fn over(
+        name: impl Into<String>,
+        table: &'t DeTable<'i>,
+        span: Range<usize>,
+    ) -> Self {
         TableReader {
             name: name.into(),
             span,
@@ -73,7 +77,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// Every key of the table with its span, in source order.
-    pub fn entries(
+    pub(super) fn entries(
         &self,
     ) -> impl Iterator<Item = (&'t str, Range<usize>, &'t Spanned<DeValue<'i>>)> {
         self.table
@@ -82,7 +86,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// The raw value of a key, marking it as known.
-    pub fn raw(&mut self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+    pub(super) fn raw(&mut self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
         self.seen.insert(key.to_string());
         self.table
             .iter()
@@ -102,7 +106,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// A missing required key is reported at the table's start.
-    pub fn missing(&self, sink: &mut Sink, key: &str, hint: &str) {
+    pub(super) fn missing(&self, sink: &mut Sink, key: &str, hint: &str) {
         let hint = if hint.is_empty() {
             String::new()
         } else {
@@ -114,7 +118,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
         );
     }
 
-    pub fn string(&mut self, sink: &mut Sink, key: &str) -> Option<Located<String>> {
+    pub(super) fn string(&mut self, sink: &mut Sink, key: &str) -> Option<Located<String>> {
         let v = self.raw(key)?;
         match v.get_ref() {
             DeValue::String(s) => Some(Located {
@@ -128,7 +132,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
         }
     }
 
-    pub fn required_string(
+    pub(super) fn required_string(
         &mut self,
         sink: &mut Sink,
         key: &str,
@@ -141,7 +145,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
         self.string(sink, key)
     }
 
-    pub fn integer(&mut self, sink: &mut Sink, key: &str) -> Option<Located<i64>> {
+    pub(super) fn integer(&mut self, sink: &mut Sink, key: &str) -> Option<Located<i64>> {
         let v = self.raw(key)?;
         match v.get_ref() {
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
@@ -162,7 +166,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// An integer or a float; never NaN or infinite.
-    pub fn number(&mut self, sink: &mut Sink, key: &str) -> Option<Located<f64>> {
+    pub(super) fn number(&mut self, sink: &mut Sink, key: &str) -> Option<Located<f64>> {
         let v = self.raw(key)?;
         let n = match v.get_ref() {
             DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
@@ -190,7 +194,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// A list of strings; a lone string is refused with a hint to use a list.
-    pub fn strings(&mut self, sink: &mut Sink, key: &str) -> Option<Vec<Located<String>>> {
+    pub(super) fn strings(&mut self, sink: &mut Sink, key: &str) -> Option<Vec<Located<String>>> {
         let v = self.raw(key)?;
         let DeValue::Array(items) = v.get_ref() else {
             self.wrong_type(sink, key, v, "a list of strings, such as [\"a\", \"b\"]");
@@ -217,7 +221,11 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// A sub-table (`[a.b]` or an inline table).
-    pub fn table(&mut self, sink: &mut Sink, key: &str) -> Option<(&'t DeTable<'i>, Range<usize>)> {
+    pub(super) fn table(
+        &mut self,
+        sink: &mut Sink,
+        key: &str,
+    ) -> Option<(&'t DeTable<'i>, Range<usize>)> {
         let v = self.raw(key)?;
         match v.get_ref() {
             DeValue::Table(t) => Some((t, v.span())),
@@ -229,7 +237,11 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// An array of tables (`[[base]]`).
-    pub fn tables(&mut self, sink: &mut Sink, key: &str) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
+    pub(super) fn tables(
+        &mut self,
+        sink: &mut Sink,
+        key: &str,
+    ) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
         let Some(v) = self.raw(key) else {
             return Vec::new();
         };
@@ -254,7 +266,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// Reports every key that was never read, suggesting a close known one.
-    pub fn finish(self, sink: &mut Sink, known: &[&str]) {
+    pub(super) fn finish(self, sink: &mut Sink, known: &[&str]) {
         for (key, span, _) in self.entries() {
             if !self.seen.contains(key) {
                 let hint = match suggest(key, known.iter().copied()) {

@@ -13,13 +13,13 @@ use crate::period::Period;
 use crate::programme::{Area, ColumnType, Objective, Person, PlatformKind, Settings, Source};
 
 /// Settings plus the positions needed to check references later.
-pub struct LoadedSettings {
+pub(super) struct LoadedSettings {
     pub settings: Settings,
     /// References to people made in clause9.toml, checked once all people are known.
     pub person_refs: Vec<Located<String>>,
 }
 
-pub fn read_settings(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> LoadedSettings {
+pub(super) fn read_settings(doc: &Spanned<DeTable<'_>>, sink: &mut Sink) -> LoadedSettings {
     let mut root = TableReader::new("clause9.toml", doc);
     match root.integer(sink, "format") {
         Some(f) if f.value == 1 => {}
@@ -381,7 +381,11 @@ fn check_id(sink: &mut Sink, id: &str, span: std::ops::Range<usize>, what: &str)
 }
 
 /// A date given as a TOML date (`2026-12-31`) or a string ("2026-12-31").
-pub fn read_date(r: &mut TableReader, sink: &mut Sink, key: &str) -> Option<jiff::civil::Date> {
+pub(super) fn read_date(
+    r: &mut TableReader,
+    sink: &mut Sink,
+    key: &str,
+) -> Option<jiff::civil::Date> {
     let v = r.raw(key)?;
     let text = match v.get_ref() {
         DeValue::String(s) => s.to_string(),

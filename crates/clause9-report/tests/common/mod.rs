@@ -15,13 +15,13 @@ use clause9_core::schedule::{CollectionItem, CollectionState, collection_status}
 use clause9_core::{Programme, SourceFile, load};
 use clause9_report::{Input, Report};
 
-pub const PERIOD: &str = "2026-10";
+pub(crate) const PERIOD: &str = "2026-10";
 
-pub fn starter_dir() -> PathBuf {
+pub(crate) fn starter_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../clause9-cli/programmes/starter")
 }
 
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub programme: Programme,
     pub evaluation: Evaluation,
     pub previous: Evaluation,
@@ -32,7 +32,7 @@ pub struct Fixture {
 
 /// The starter programme; `M-VUL-01`'s information customers become `it_lead`
 /// so that audiences differ.
-pub fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     let dir = starter_dir();
     let settings = std::fs::read_to_string(dir.join("clause9.toml"))
         .unwrap()
@@ -121,7 +121,7 @@ pub fn fixture() -> Fixture {
 /// 2026-10-31 and not implemented, so overdue when the report is issued on
 /// 2026-11-12; NC-0002 from an audit finding in area people, root cause
 /// analysed, no action yet; NC-0003 closed.
-pub fn nonconformities() -> Vec<Nonconformity> {
+pub(crate) fn nonconformities() -> Vec<Nonconformity> {
     let t = |event: Event, day: i8| Transition {
         event,
         by: "ciso".into(),
@@ -243,7 +243,7 @@ pub fn nonconformities() -> Vec<Nonconformity> {
 }
 
 impl Fixture {
-    pub fn report(&self, audience: Option<&str>) -> Report {
+    pub(crate) fn report(&self, audience: Option<&str>) -> Report {
         Report::build(&Input {
             programme: &self.programme,
             evaluation: &self.evaluation,

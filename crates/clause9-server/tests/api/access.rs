@@ -13,7 +13,7 @@ fn aw(period: &str) -> serde_json::Value {
     json!({"measure": "M-AW-01", "period": period, "values": {"headcount": 480}})
 }
 
-pub async fn requests_without_credentials_get_401(env: &Env) {
+pub(crate) async fn requests_without_credentials_get_401(env: &Env) {
     for path in [
         "/api/v1/measures",
         "/api/v1/measures/M-AW-01",
@@ -52,7 +52,7 @@ pub async fn requests_without_credentials_get_401(env: &Env) {
     assert_eq!(basic.status, 401);
 }
 
-pub async fn collectors_record_only_their_measures(env: &Env) {
+pub(crate) async fn collectors_record_only_their_measures(env: &Env) {
     let it = env.user("it", "it_lead", Role::Collector).await;
     let ceo = env.user("ceo", "ceo", Role::Collector).await;
     let refused = env
@@ -92,7 +92,7 @@ pub async fn collectors_record_only_their_measures(env: &Env) {
     assert_eq!(phi(it).await.status, 403);
 }
 
-pub async fn roles_that_may_not_record_get_403(env: &Env) {
+pub(crate) async fn roles_that_may_not_record_get_403(env: &Env) {
     for (name, role) in [
         ("an", Role::Analyst),
         ("au", Role::Auditor),
@@ -126,7 +126,7 @@ pub async fn roles_that_may_not_record_get_403(env: &Env) {
     );
 }
 
-pub async fn only_admins_manage_users(env: &Env) {
+pub(crate) async fn only_admins_manage_users(env: &Env) {
     let admin = env.user("adm", "security_lead", Role::Admin).await;
     let body = json!({"username": "newbie", "person": "it_lead", "role": "viewer", "password": "a long enough password"});
     for role in [Role::Owner, Role::Collector, Role::Auditor, Role::Viewer] {
@@ -172,7 +172,7 @@ pub async fn only_admins_manage_users(env: &Env) {
     assert!(!list.to_string().contains("argon2"));
 }
 
-pub async fn only_admins_and_auditors_read_the_audit_log(env: &Env) {
+pub(crate) async fn only_admins_and_auditors_read_the_audit_log(env: &Env) {
     let collector = env.user("col", "security_lead", Role::Collector).await;
     let auditor = env.user("aud", "ceo", Role::Auditor).await;
     assert_eq!(
@@ -211,7 +211,7 @@ async fn login(env: &Env, username: &str, password: &str, from: [u8; 4]) -> Repl
     env.send(request).await
 }
 
-pub async fn sessions_need_csrf_and_end_on_logout(env: &Env) {
+pub(crate) async fn sessions_need_csrf_and_end_on_logout(env: &Env) {
     env.user("sec", "security_lead", Role::Collector).await;
     let reply = login(env, "sec", PASSWORD, [127, 0, 0, 1]).await;
     assert_eq!(reply.status, 200, "{}", reply.text());
@@ -317,7 +317,7 @@ pub async fn sessions_need_csrf_and_end_on_logout(env: &Env) {
     );
 }
 
-pub async fn failed_sign_ins_are_throttled(env: &Env) {
+pub(crate) async fn failed_sign_ins_are_throttled(env: &Env) {
     env.user("sec", "security_lead", Role::Collector).await;
     env.user("it", "it_lead", Role::Collector).await;
     // Per account: five failures from anywhere lock the account for the window.
@@ -348,7 +348,7 @@ pub async fn failed_sign_ins_are_throttled(env: &Env) {
     );
 }
 
-pub async fn revoked_and_disabled_get_401(env: &Env) {
+pub(crate) async fn revoked_and_disabled_get_401(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     assert_eq!(env.get("/api/v1/measures", Some(&token)).await.status, 200);
     let change = Change {

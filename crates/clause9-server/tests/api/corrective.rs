@@ -14,7 +14,7 @@ use crate::env::{Env, NOW};
 /// Raises a nonconformity on `raised`, takes it to an automatic check of
 /// M-AW-01 over `periods` periods planned for `check`, its one action
 /// implemented on `implemented`; returns its id.
-pub async fn implemented(
+pub(crate) async fn implemented(
     env: &Env,
     token: &str,
     raised: &str,
@@ -72,7 +72,7 @@ async fn state_of(env: &Env, token: &str, id: &str) -> Value {
     r.json()
 }
 
-pub async fn red_indicators_raise_and_due_checks_run_in_one_process(env: &Env) {
+pub(crate) async fn red_indicators_raise_and_due_checks_run_in_one_process(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Admin).await;
     // Incident SLA raises a nonconformity when red; October is red (80%).
     let inc = env.dir.path().join("measures/m-inc-01.toml");

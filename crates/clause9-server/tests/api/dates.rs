@@ -33,7 +33,7 @@ fn raise_on_red(env: &Env) {
     ));
 }
 
-pub async fn the_corrective_job_acts_from_the_local_day(env: &Env) {
+pub(crate) async fn the_corrective_job_acts_from_the_local_day(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Admin).await;
     raise_on_red(env);
     env.set_now("2026-10-05T12:00:00Z");
@@ -87,7 +87,7 @@ fn entry(html: &str, measure: &str, period: &str) -> Option<String> {
     Some(rest[p..p + rest[p..].find("</p>")?].to_string())
 }
 
-pub async fn due_and_overdue_follow_the_local_day(env: &Env) {
+pub(crate) async fn due_and_overdue_follow_the_local_day(env: &Env) {
     env.user("sec", "security_lead", Role::Collector).await;
     // M-AW-01 is collected monthly, due 10 days after its month
     let cases = [

@@ -21,14 +21,14 @@ use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{AssertSqlSafe, Connection};
 use tower::ServiceExt as _;
 
-pub const PASSWORD: &str = "correct horse battery staple";
-pub const NOW: &str = "2026-11-15T12:00:00Z";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const NOW: &str = "2026-11-15T12:00:00Z";
 
 /// One argon2id hash of `PASSWORD`, computed once (hashing is slow in debug builds).
 static PASSWORD_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| hash_password(PASSWORD).unwrap());
 
-pub struct Env {
+pub(crate) struct Env {
     pub dir: tempfile::TempDir,
     pub state: AppState,
     pub app: Router,
@@ -37,24 +37,24 @@ pub struct Env {
     pg: Option<(String, String)>,
 }
 
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
 }
 
 impl Reply {
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// The error code of an error body.
-    pub fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         self.json()["error"]["code"]
             .as_str()
             .unwrap_or("")
@@ -62,12 +62,12 @@ impl Reply {
     }
 }
 
-pub fn starter_source() -> PathBuf {
+pub(crate) fn starter_source() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../clause9-cli/programmes/starter")
 }
 
 /// Copies the starter's programme files (not its samples) into `to`.
-pub fn write_programme(to: &Path) {
+pub(crate) fn write_programme(to: &Path) {
     let from = starter_source();
     std::fs::create_dir_all(to.join("measures")).unwrap();
     std::fs::copy(from.join("clause9.toml"), to.join("clause9.toml")).unwrap();
@@ -77,7 +77,7 @@ pub fn write_programme(to: &Path) {
     }
 }
 
-pub fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     #[allow(clippy::disallowed_methods)] // a unique name, not a date
     let nanos = std::time::SystemTime::now()
@@ -92,7 +92,7 @@ pub fn unique(prefix: &str) -> String {
 }
 
 impl Env {
-    pub async fn sqlite() -> Env {
+    pub(crate) async fn sqlite() -> Env {
         let dir = tempfile::tempdir().unwrap();
         write_programme(dir.path());
         let store: Arc<dyn Store> = Arc::new(
@@ -103,7 +103,7 @@ impl Env {
         Env::with(dir, store, None)
     }
 
-    pub async fn postgres(case: &str) -> Option<Env> {
+    pub(crate) async fn postgres(case: &str) -> Option<Env> {
         let Ok(url) = std::env::var("CLAUSE9_TEST_POSTGRES_URL") else {
             let _ = writeln!(
                 std::io::stderr(),
@@ -146,12 +146,12 @@ impl Env {
     }
 
     /// From now on the server's clock says `at` (an RFC 3339 instant).
-    pub fn set_now(&self, at: &str) {
+    pub(crate) fn set_now(&self, at: &str) {
         self.clock.set(at.parse().unwrap());
     }
 
     /// Adds a user with `PASSWORD` and returns a fresh API token of theirs.
-    pub async fn user(&self, name: &str, person: &str, role: Role) -> String {
+    pub(crate) async fn user(&self, name: &str, person: &str, role: Role) -> String {
         let accounts = self.state.store.accounts();
         let change = Change {
             actor: "test".into(),
@@ -177,7 +177,7 @@ impl Env {
         token
     }
 
-    pub async fn send(&self, request: Request<Body>) -> Reply {
+    pub(crate) async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -192,7 +192,7 @@ impl Env {
         }
     }
 
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+    pub(crate) async fn get(&self, path: &str, token: Option<&str>) -> Reply {
         let mut request = Request::get(path);
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -200,7 +200,7 @@ impl Env {
         self.send(request.body(Body::empty()).unwrap()).await
     }
 
-    pub async fn post_json(
+    pub(crate) async fn post_json(
         &self,
         path: &str,
         token: Option<&str>,
@@ -217,14 +217,14 @@ impl Env {
     /// A `--database-url` reaching this PostgreSQL schema (`None` on SQLite,
     /// whose file is found from the directory).
     #[allow(dead_code)]
-    pub fn postgres_url(&self) -> Option<String> {
+    pub(crate) fn postgres_url(&self) -> Option<String> {
         self.pg.as_ref().map(|(url, schema)| {
             let sep = if url.contains('?') { '&' } else { '?' };
             format!("{url}{sep}options[search_path]={schema}")
         })
     }
 
-    pub async fn finish(self) {
+    pub(crate) async fn finish(self) {
         if let Some((url, schema)) = &self.pg {
             let mut admin = PgConnection::connect(url).await.unwrap();
             sqlx::query(AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))

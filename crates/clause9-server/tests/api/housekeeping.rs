@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::env::{Env, NOW};
 
-pub async fn housekeeping_deletes_expired_sessions_and_old_failures(env: &Env) {
+pub(crate) async fn housekeeping_deletes_expired_sessions_and_old_failures(env: &Env) {
     env.user("sam", "it_lead", Role::Viewer).await;
     let accounts = env.state.store.accounts();
     let user = accounts.user("sam").await.unwrap().unwrap();

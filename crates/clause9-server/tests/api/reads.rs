@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::env::Env;
 
 /// Stores a value of M-AW-01 for 2026-10 through the API, as the collector.
-pub async fn record_october(env: &Env, token: &str) {
+pub(crate) async fn record_october(env: &Env, token: &str) {
     let reply = env
         .post_json(
             "/api/v1/observations",
@@ -39,7 +39,7 @@ fn assert_security_headers(reply: &crate::env::Reply) {
     assert_eq!(h("referrer-policy").as_deref(), Some("no-referrer"));
 }
 
-pub async fn health_and_security_headers_everywhere(env: &Env) {
+pub(crate) async fn health_and_security_headers_everywhere(env: &Env) {
     let health = env.get("/healthz", None).await;
     assert_eq!(
         (health.status.as_u16(), health.text().as_str()),
@@ -65,7 +65,7 @@ pub async fn health_and_security_headers_everywhere(env: &Env) {
     assert_security_headers(&openapi);
 }
 
-pub async fn measures_are_listed_in_pages_with_details_and_history(env: &Env) {
+pub(crate) async fn measures_are_listed_in_pages_with_details_and_history(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     let page = env
         .get("/api/v1/measures?page=2&per_page=2", Some(&token))
@@ -111,7 +111,7 @@ pub async fn measures_are_listed_in_pages_with_details_and_history(env: &Env) {
     );
 }
 
-pub async fn evaluations_match_the_engine(env: &Env) {
+pub(crate) async fn evaluations_match_the_engine(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     record_october(env, &token).await;
     let reply = env
@@ -153,7 +153,7 @@ pub async fn evaluations_match_the_engine(env: &Env) {
     );
 }
 
-pub async fn metrics_list_indicators_and_requests(env: &Env) {
+pub(crate) async fn metrics_list_indicators_and_requests(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     let reply = env
         .post_json(
@@ -212,7 +212,7 @@ fn promtool_check(text: &str) {
     );
 }
 
-pub async fn calendar_lists_the_callers_due_dates(env: &Env) {
+pub(crate) async fn calendar_lists_the_callers_due_dates(env: &Env) {
     let it = env.user("it", "it_lead", Role::Collector).await;
     let bad = env.get("/calendar/c9t_nope.ics", None).await;
     assert_eq!(bad.status, 401);

@@ -25,7 +25,12 @@ fn encode(text: &str) -> String {
     out
 }
 
-pub async fn post_form(env: &Env, path: &str, session: &str, fields: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post_form(
+    env: &Env,
+    path: &str,
+    session: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
     let body = fields
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -42,7 +47,7 @@ pub async fn post_form(env: &Env, path: &str, session: &str, fields: &[(&str, &s
 }
 
 /// The session's CSRF token, read from a page's sign-out form.
-pub async fn csrf(env: &Env, session: &str) -> String {
+pub(crate) async fn csrf(env: &Env, session: &str) -> String {
     field(&page(env, "/", session).await.text(), "csrf")
 }
 
@@ -83,7 +88,7 @@ fn location(r: &Reply) -> String {
     r.headers[header::LOCATION].to_str().unwrap().to_string()
 }
 
-pub async fn records_pages_check_roles_and_csrf(env: &Env) {
+pub(crate) async fn records_pages_check_roles_and_csrf(env: &Env) {
     env.user("ann", "security_lead", Role::Admin).await;
     env.user("cole", "it_lead", Role::Collector).await;
     let admin = sign_in(env, "ann").await;
@@ -200,7 +205,7 @@ pub async fn records_pages_check_roles_and_csrf(env: &Env) {
     assert_eq!(r.status.as_u16(), 403);
 }
 
-pub async fn nonconformity_events(env: &Env) -> Vec<(String, String, String)> {
+pub(crate) async fn nonconformity_events(env: &Env) -> Vec<(String, String, String)> {
     env.state
         .store
         .workflow()
@@ -212,7 +217,7 @@ pub async fn nonconformity_events(env: &Env) -> Vec<(String, String, String)> {
         .collect()
 }
 
-pub async fn a_nonconformity_is_walked_from_raised_to_closed(env: &Env) {
+pub(crate) async fn a_nonconformity_is_walked_from_raised_to_closed(env: &Env) {
     env.user("ann", "security_lead", Role::Owner).await;
     let s = sign_in(env, "ann").await;
     let t = csrf(env, &s).await;
@@ -563,7 +568,7 @@ pub async fn a_nonconformity_is_walked_from_raised_to_closed(env: &Env) {
     );
 }
 
-pub async fn reports_are_issued_downloaded_and_verified(env: &Env) {
+pub(crate) async fn reports_are_issued_downloaded_and_verified(env: &Env) {
     env.user("ann", "security_lead", Role::Owner).await;
     let s = sign_in(env, "ann").await;
     let t = csrf(env, &s).await;
@@ -653,7 +658,7 @@ pub async fn reports_are_issued_downloaded_and_verified(env: &Env) {
     assert!(r.text().contains("is not an issued report"), "{}", r.text());
 }
 
-pub async fn admins_manage_users_tokens_and_see_the_log(env: &Env) {
+pub(crate) async fn admins_manage_users_tokens_and_see_the_log(env: &Env) {
     env.user("ann", "security_lead", Role::Admin).await;
     env.user("cole", "it_lead", Role::Collector).await;
     let s = sign_in(env, "ann").await;
@@ -824,7 +829,7 @@ pub async fn admins_manage_users_tokens_and_see_the_log(env: &Env) {
     }
 }
 
-pub async fn measure_page_shows_the_analysis_and_the_dashboard_what_changed(env: &Env) {
+pub(crate) async fn measure_page_shows_the_analysis_and_the_dashboard_what_changed(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     // ten months of M-AW-01 rising steadily, then a drop in the last month
     let trained = [300, 320, 340, 360, 380, 400, 420, 440, 460, 200];
@@ -918,7 +923,7 @@ pub async fn measure_page_shows_the_analysis_and_the_dashboard_what_changed(env:
     assert!(dashboard.contains("M-AW-01</a> Security awareness training completion: <span class=\"change c-worse\">worse</span>"), "{dashboard}");
 }
 
-pub async fn an_automatic_check_waits_for_periods_after_the_actions(env: &Env) {
+pub(crate) async fn an_automatic_check_waits_for_periods_after_the_actions(env: &Env) {
     env.user("ann", "security_lead", Role::Owner).await;
     let s = sign_in(env, "ann").await;
     let t = csrf(env, &s).await;

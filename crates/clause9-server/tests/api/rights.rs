@@ -389,7 +389,7 @@ async fn records(env: &Env) {
     .await;
 }
 
-pub async fn every_role_gets_the_same_answer_through_the_api_and_the_pages(env: &Env) {
+pub(crate) async fn every_role_gets_the_same_answer_through_the_api_and_the_pages(env: &Env) {
     records(env).await;
     let cases = cases();
     // a person with no part in any record: the role table alone decides,
@@ -452,7 +452,7 @@ pub async fn every_role_gets_the_same_answer_through_the_api_and_the_pages(env: 
     assert_eq!((api, web), (Some(false), Some(false)), "the chair signs");
 }
 
-pub async fn nobody_removes_the_last_admin(env: &Env) {
+pub(crate) async fn nobody_removes_the_last_admin(env: &Env) {
     env.user("first", "security_lead", Role::Admin).await;
     env.user("second", "ceo", Role::Admin).await;
     let first = sign_in(env, "first").await;

@@ -9,7 +9,7 @@ use clause9_store::accounts::Role;
 
 use crate::env::{Env, PASSWORD, Reply};
 
-pub fn cookie_of(reply: &Reply) -> String {
+pub(crate) fn cookie_of(reply: &Reply) -> String {
     reply
         .headers
         .get_all(header::SET_COOKIE)
@@ -19,7 +19,7 @@ pub fn cookie_of(reply: &Reply) -> String {
         .expect("a cookie is set")
 }
 
-pub fn field(html: &str, name: &str) -> String {
+pub(crate) fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect("the field is on the page") + marker.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
@@ -34,7 +34,7 @@ async fn sign_in_post(env: &Env, cookie: Option<&str>, body: String) -> Reply {
     env.send(r.body(Body::from(body)).unwrap()).await
 }
 
-pub async fn page(env: &Env, path: &str, session: &str) -> Reply {
+pub(crate) async fn page(env: &Env, path: &str, session: &str) -> Reply {
     env.send(
         Request::get(path)
             .header(header::COOKIE, session)
@@ -44,7 +44,7 @@ pub async fn page(env: &Env, path: &str, session: &str) -> Reply {
     .await
 }
 
-pub async fn sign_in(env: &Env, user: &str) -> String {
+pub(crate) async fn sign_in(env: &Env, user: &str) -> String {
     let form = env.get("/sign-in", None).await;
     let pre = cookie_of(&form);
     let token = field(&form.text(), "csrf");
@@ -62,7 +62,7 @@ pub async fn sign_in(env: &Env, user: &str) -> String {
     cookie_of(&ok)
 }
 
-pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "c9boundary7";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -103,7 +103,7 @@ fn refs<'a>(f: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     f.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-pub async fn sign_in_form_needs_its_token(env: &Env) {
+pub(crate) async fn sign_in_form_needs_its_token(env: &Env) {
     env.user("sec", "security_lead", Role::Collector).await;
     let form = env.get("/sign-in", None).await;
     assert_eq!(form.status.as_u16(), 200);
@@ -138,7 +138,7 @@ pub async fn sign_in_form_needs_its_token(env: &Env) {
     assert!(session.starts_with("__Host-clause9_session="));
 }
 
-pub async fn pages_need_a_session_and_render(env: &Env) {
+pub(crate) async fn pages_need_a_session_and_render(env: &Env) {
     env.user("sec", "security_lead", Role::Collector).await;
     for path in ["/", "/my-work", "/measures/M-AW-01"] {
         let r = env.get(path, None).await;
@@ -183,7 +183,7 @@ pub async fn pages_need_a_session_and_render(env: &Env) {
     );
 }
 
-pub async fn my_work_stores_values_and_shows_problems(env: &Env) {
+pub(crate) async fn my_work_stores_values_and_shows_problems(env: &Env) {
     env.user("sec", "security_lead", Role::Collector).await;
     env.user("it", "it_lead", Role::Collector).await;
     let session = sign_in(env, "sec").await;

@@ -46,7 +46,7 @@ fn checked(html: &str, kind: &str) -> bool {
     html.contains(&format!("value=\"{kind}\" checked"))
 }
 
-pub async fn own_notification_settings_are_checked_and_saved(env: &Env) {
+pub(crate) async fn own_notification_settings_are_checked_and_saved(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     let r = env.get("/settings/notifications", None).await;
     assert_eq!(r.status.as_u16(), 303, "a session is needed");
@@ -141,7 +141,7 @@ pub async fn own_notification_settings_are_checked_and_saved(env: &Env) {
     assert!(!html.contains("value=\"yes\" checked"), "email is off");
 }
 
-pub async fn admins_change_each_persons_notification_settings(env: &Env) {
+pub(crate) async fn admins_change_each_persons_notification_settings(env: &Env) {
     env.user("adm", "ceo", Role::Admin).await;
     env.user("col", "it_lead", Role::Collector).await;
     let col = sign_in(env, "col").await;

@@ -116,7 +116,7 @@ async fn records(env: &Env) {
         .unwrap();
 }
 
-pub async fn findings_need_an_independent_auditor(env: &Env) {
+pub(crate) async fn findings_need_an_independent_auditor(env: &Env) {
     records(env).await;
     env.user("ceo", "ceo", Role::Auditor).await;
     env.user("itl", "it_lead", Role::Auditor).await;
@@ -186,7 +186,7 @@ pub async fn findings_need_an_independent_auditor(env: &Env) {
     assert!(report.text().contains("Patches late on two servers"));
 }
 
-pub async fn review_minutes_are_signed_by_the_chair_and_locked(env: &Env) {
+pub(crate) async fn review_minutes_are_signed_by_the_chair_and_locked(env: &Env) {
     records(env).await;
     env.user("ceo", "ceo", Role::Reviewer).await;
     env.user("sec", "security_lead", Role::Reviewer).await;
@@ -286,7 +286,7 @@ pub async fn review_minutes_are_signed_by_the_chair_and_locked(env: &Env) {
     assert!(late.text().contains("are locked"), "{}", late.text());
 }
 
-pub async fn reviews_are_opened_and_actions_followed_up_after_signing(env: &Env) {
+pub(crate) async fn reviews_are_opened_and_actions_followed_up_after_signing(env: &Env) {
     records(env).await;
     env.user("ceo", "ceo", Role::Reviewer).await;
     // a collector who does not own the action item RA1 (it_lead does)
@@ -497,7 +497,7 @@ pub async fn reviews_are_opened_and_actions_followed_up_after_signing(env: &Env)
     assert!(again.text().contains("already done"), "{}", again.text());
 }
 
-pub async fn audits_are_planned_and_completed_from_the_pages(env: &Env) {
+pub(crate) async fn audits_are_planned_and_completed_from_the_pages(env: &Env) {
     records(env).await;
     env.user("ceo", "ceo", Role::Auditor).await;
     env.user("own", "it_lead", Role::Owner).await;

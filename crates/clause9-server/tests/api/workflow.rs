@@ -10,7 +10,7 @@ use crate::env::{Env, Reply};
 
 /// Adds an independent auditor (`auditor`) to the people, and the auditor
 /// register: `auditor` and `it_lead` competent for everything.
-pub fn add_auditors(env: &Env) {
+pub(crate) fn add_auditors(env: &Env) {
     let dir = env.dir.path();
     let settings = dir.join("clause9.toml");
     let mut text = std::fs::read_to_string(&settings).unwrap();
@@ -51,7 +51,7 @@ async fn logged(env: &Env, subject: &str) -> Vec<String> {
         .collect()
 }
 
-pub async fn nonconformities_follow_their_lifecycle(env: &Env) {
+pub(crate) async fn nonconformities_follow_their_lifecycle(env: &Env) {
     let owner = env.user("itl", "it_lead", Role::Owner).await;
     let nc = "/api/v1/nonconformities/NC-0001";
     let raised = ok(
@@ -307,7 +307,7 @@ fn plan(auditors: &[&str]) -> Value {
            "methods": "interviews, records", "auditors": auditors})
 }
 
-pub async fn audits_need_independent_auditors_and_findings_open_nonconformities(env: &Env) {
+pub(crate) async fn audits_need_independent_auditors_and_findings_open_nonconformities(env: &Env) {
     add_auditors(env);
     let auditor = env.user("jo", "auditor", Role::Auditor).await;
     // it_lead owns the area `it` and the measure M-VUL-01 in scope
@@ -503,7 +503,7 @@ pub async fn audits_need_independent_auditors_and_findings_open_nonconformities(
     );
 }
 
-pub async fn reviews_are_minuted_signed_and_locked(env: &Env) {
+pub(crate) async fn reviews_are_minuted_signed_and_locked(env: &Env) {
     let chair = env.user("robin", "ceo", Role::Reviewer).await;
     let other = env.user("alex", "security_lead", Role::Reviewer).await;
     let owner = env.user("sam", "it_lead", Role::Owner).await;
@@ -667,7 +667,7 @@ pub async fn reviews_are_minuted_signed_and_locked(env: &Env) {
     assert_eq!(logged(env, "review/MR-0001").await.len(), 8);
 }
 
-pub async fn the_notification_job_tells_owners_of_overdue_corrective_actions(env: &Env) {
+pub(crate) async fn the_notification_job_tells_owners_of_overdue_corrective_actions(env: &Env) {
     let owner = env.user("itl", "it_lead", Role::Owner).await;
     let nc = "/api/v1/nonconformities/NC-0001";
     ok(

@@ -45,7 +45,7 @@ const WRITES: &[&str] = &[
     "/api/v1/reviews/MR-0001/signature",
 ];
 
-pub async fn workflow_resources_need_credentials(env: &Env) {
+pub(crate) async fn workflow_resources_need_credentials(env: &Env) {
     for path in READS {
         let reply = env.get(path, None).await;
         assert_eq!(
@@ -103,7 +103,7 @@ async fn records(env: &Env) {
     assert_eq!(review.status, 201, "{}", review.text());
 }
 
-pub async fn workflow_writes_need_the_right_role(env: &Env) {
+pub(crate) async fn workflow_writes_need_the_right_role(env: &Env) {
     add_auditors(env);
     records(env).await;
     let before = env.state.store.workflow().events("").await.unwrap().len();
@@ -178,7 +178,7 @@ pub async fn workflow_writes_need_the_right_role(env: &Env) {
     );
 }
 
-pub async fn only_independent_assigned_auditors_record_findings(env: &Env) {
+pub(crate) async fn only_independent_assigned_auditors_record_findings(env: &Env) {
     add_auditors(env);
     records(env).await;
     let before = env.state.store.workflow().events("").await.unwrap().len();

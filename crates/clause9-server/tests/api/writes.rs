@@ -18,7 +18,7 @@ fn details(reply: &Reply) -> Vec<String> {
         .collect()
 }
 
-pub async fn observations_are_recorded_and_checked(env: &Env) {
+pub(crate) async fn observations_are_recorded_and_checked(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     let post = |body: serde_json::Value| env.post_json("/api/v1/observations", Some(&token), body);
     let ok = post(json!({"measure": "M-AW-01", "period": "2026-10", "values": {"trained": 466, "headcount": 487},
@@ -112,7 +112,7 @@ pub async fn observations_are_recorded_and_checked(env: &Env) {
     assert!(recorded.iter().all(|e| e.actor == "security_lead"));
 }
 
-pub async fn corrections_need_a_reason(env: &Env) {
+pub(crate) async fn corrections_need_a_reason(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     let post = |body: serde_json::Value| env.post_json("/api/v1/observations", Some(&token), body);
     let first =
@@ -176,7 +176,7 @@ fn multipart(token: &str, content_type: &str, bytes: &[u8]) -> Request<Body> {
         .unwrap()
 }
 
-pub async fn evidence_is_uploaded_checked_and_linked(env: &Env) {
+pub(crate) async fn evidence_is_uploaded_checked_and_linked(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     let viewer = env.user("view", "ceo", Role::Viewer).await;
     let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
@@ -234,7 +234,7 @@ pub async fn evidence_is_uploaded_checked_and_linked(env: &Env) {
     assert_eq!(forbidden.status, 403);
 }
 
-pub async fn notification_preferences_are_per_person(env: &Env) {
+pub(crate) async fn notification_preferences_are_per_person(env: &Env) {
     let token = env.user("sec", "security_lead", Role::Collector).await;
     let defaults = env
         .get("/api/v1/notifications/preferences", Some(&token))
@@ -275,7 +275,7 @@ pub async fn notification_preferences_are_per_person(env: &Env) {
     assert_eq!(stored.unwrap()["email"], false);
 }
 
-pub async fn the_notification_job_runs_in_one_process(env: &Env) {
+pub(crate) async fn the_notification_job_runs_in_one_process(env: &Env) {
     let channels = clause9_notify::Channels::new(None);
     // Another process holds the lease: nothing is done here.
     let now = env.state.now();

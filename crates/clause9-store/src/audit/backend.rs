@@ -41,7 +41,11 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(seq: i64, prev_hash: &str, entry: &NewAuditEntry) -> Result<Prepared, StoreError> {
+    pub(crate) fn new(
+        seq: i64,
+        prev_hash: &str,
+        entry: &NewAuditEntry,
+    ) -> Result<Prepared, StoreError> {
         let at = format_timestamp(entry.at)
             .map_err(|e| StoreError::Invalid(format!("the audit entry's time {e}")))?;
         let details = canonical_json(&entry.details);

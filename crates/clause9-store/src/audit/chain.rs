@@ -108,16 +108,16 @@ impl Default for Walker {
 
 impl Walker {
     /// The last sequence number seen, for reading the next piece.
-    pub fn last_seq(&self) -> i64 {
+    pub(crate) fn last_seq(&self) -> i64 {
         self.next_seq - 1
     }
 
-    pub fn head(&self) -> &str {
+    pub(crate) fn head(&self) -> &str {
         &self.prev_hash
     }
 
     /// Checks the next row; after the first problem, only counts.
-    pub fn push(&mut self, row: &ChainRow) {
+    pub(crate) fn push(&mut self, row: &ChainRow) {
         self.entries += 1;
         if self.problem.is_none() {
             self.problem = self.check(row);

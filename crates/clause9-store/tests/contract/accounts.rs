@@ -28,7 +28,7 @@ fn new_user(name: &str, role: Role) -> NewUser {
     }
 }
 
-pub async fn users_are_added_listed_disabled_and_logged(f: &Fixture) {
+pub(crate) async fn users_are_added_listed_disabled_and_logged(f: &Fixture) {
     let store = f.open().await;
     let accounts = store.accounts();
     let alice = accounts
@@ -95,7 +95,7 @@ pub async fn users_are_added_listed_disabled_and_logged(f: &Fixture) {
     assert_eq!(store.audit().verify().await.unwrap().problem, None);
 }
 
-pub async fn tokens_authenticate_until_revoked_or_expired(f: &Fixture) {
+pub(crate) async fn tokens_authenticate_until_revoked_or_expired(f: &Fixture) {
     let store = f.open().await;
     let accounts = store.accounts();
     accounts
@@ -190,7 +190,7 @@ pub async fn tokens_authenticate_until_revoked_or_expired(f: &Fixture) {
     );
 }
 
-pub async fn sessions_expire_and_end(f: &Fixture) {
+pub(crate) async fn sessions_expire_and_end(f: &Fixture) {
     let store = f.open().await;
     let accounts = store.accounts();
     let user = accounts
@@ -255,7 +255,7 @@ pub async fn sessions_expire_and_end(f: &Fixture) {
     );
 }
 
-pub async fn login_failures_are_counted_per_key(f: &Fixture) {
+pub(crate) async fn login_failures_are_counted_per_key(f: &Fixture) {
     let store = f.open().await;
     let accounts = store.accounts();
     let keys = ["user:ann".to_string(), "addr:127.0.0.1".to_string()];
@@ -279,7 +279,7 @@ pub async fn login_failures_are_counted_per_key(f: &Fixture) {
     assert_eq!(accounts.login_failures("user:bob", since).await.unwrap(), 0);
 }
 
-pub async fn one_process_holds_a_job_lease(f: &Fixture) {
+pub(crate) async fn one_process_holds_a_job_lease(f: &Fixture) {
     let (a, b) = (f.open().await, f.open().await);
     let now = at("2026-11-01T10:00:00Z");
     let until = now + 5.minutes();
@@ -347,7 +347,7 @@ pub async fn one_process_holds_a_job_lease(f: &Fixture) {
     assert_eq!(winners, 1);
 }
 
-pub async fn notification_preferences_and_claims(f: &Fixture) {
+pub(crate) async fn notification_preferences_and_claims(f: &Fixture) {
     let (a, b) = (f.open().await, f.open().await);
     let n = a.notifications();
     assert_eq!(n.preferences("ann").await.unwrap(), None);

@@ -51,7 +51,7 @@ async fn filled(f: &Fixture) -> std::sync::Arc<dyn Store> {
     store
 }
 
-pub async fn observations_are_logged_in_the_same_transaction(f: &Fixture) {
+pub(crate) async fn observations_are_logged_in_the_same_transaction(f: &Fixture) {
     let store = filled(f).await;
     let entries = store.audit().entries(&AuditQuery::default()).await.unwrap();
     let kinds: Vec<(i64, &str, &str)> = entries
@@ -101,7 +101,7 @@ pub async fn observations_are_logged_in_the_same_transaction(f: &Fixture) {
     assert_eq!(after.len(), 7);
 }
 
-pub async fn listing_filters_and_pages(f: &Fixture) {
+pub(crate) async fn listing_filters_and_pages(f: &Fixture) {
     let store = filled(f).await;
     let page = store
         .audit()
@@ -127,7 +127,7 @@ pub async fn listing_filters_and_pages(f: &Fixture) {
     assert_eq!(seqs, [5, 6, 7]);
 }
 
-pub async fn the_database_refuses_changes_to_the_log(f: &Fixture) {
+pub(crate) async fn the_database_refuses_changes_to_the_log(f: &Fixture) {
     filled(f).await;
     let update = f
         .raw_execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")
@@ -137,7 +137,7 @@ pub async fn the_database_refuses_changes_to_the_log(f: &Fixture) {
     assert!(delete.unwrap_err().contains("append-only"));
 }
 
-pub async fn an_edited_entry_is_found(f: &Fixture) {
+pub(crate) async fn an_edited_entry_is_found(f: &Fixture) {
     let store = filled(f).await;
     disarm(f).await;
     f.raw_execute("UPDATE audit_log SET details = replace(details, '5.0', '4.0') WHERE seq = 4")
@@ -151,7 +151,7 @@ pub async fn an_edited_entry_is_found(f: &Fixture) {
     );
 }
 
-pub async fn an_edit_with_a_recomputed_hash_is_found(f: &Fixture) {
+pub(crate) async fn an_edit_with_a_recomputed_hash_is_found(f: &Fixture) {
     let store = filled(f).await;
     disarm(f).await;
     // The attacker rewrites entry #5 and gives it a correct hash of its own;
@@ -177,7 +177,7 @@ pub async fn an_edit_with_a_recomputed_hash_is_found(f: &Fixture) {
     assert_eq!((problem.seq, problem.tampering), (5, Tampering::Inserted));
 }
 
-pub async fn a_deleted_entry_is_found(f: &Fixture) {
+pub(crate) async fn a_deleted_entry_is_found(f: &Fixture) {
     let store = filled(f).await;
     disarm(f).await;
     f.raw_execute("DELETE FROM audit_log WHERE seq = 3")
@@ -193,7 +193,7 @@ pub async fn a_deleted_entry_is_found(f: &Fixture) {
     assert_eq!(report.entries, 6);
 }
 
-pub async fn deleting_the_newest_entries_of_an_observation_is_found(f: &Fixture) {
+pub(crate) async fn deleting_the_newest_entries_of_an_observation_is_found(f: &Fixture) {
     let store = f.open().await;
     let stored = store
         .append(&[obs("M", "a", "2026-10", Some(1.0))])
@@ -216,7 +216,7 @@ pub async fn deleting_the_newest_entries_of_an_observation_is_found(f: &Fixture)
     );
 }
 
-pub async fn concurrent_writers_cannot_fork_the_chain(f: &Fixture) {
+pub(crate) async fn concurrent_writers_cannot_fork_the_chain(f: &Fixture) {
     let (a, b) = (f.open().await, f.open().await);
     let mut tasks = Vec::new();
     for i in 0..10u32 {

@@ -14,7 +14,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, Connection, Row};
 
-pub const POSTGRES_URL_VAR: &str = "CLAUSE9_TEST_POSTGRES_URL";
+pub(crate) const POSTGRES_URL_VAR: &str = "CLAUSE9_TEST_POSTGRES_URL";
 
 enum Kind {
     Sqlite { path: PathBuf },
@@ -22,14 +22,14 @@ enum Kind {
 }
 
 /// A fresh, empty database for one test.
-pub struct Fixture {
+pub(crate) struct Fixture {
     kind: Kind,
     _dir: Option<tempfile::TempDir>,
 }
 
 impl Fixture {
     /// A SQLite file (in a directory that does not exist yet).
-    pub fn sqlite() -> Fixture {
+    pub(crate) fn sqlite() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".clause9").join("clause9.db");
         Fixture {
@@ -40,7 +40,7 @@ impl Fixture {
 
     /// A new schema on the test server, or `None` (saying so on the terminal)
     /// when no server is configured.
-    pub async fn postgres(case: &str) -> Option<Fixture> {
+    pub(crate) async fn postgres(case: &str) -> Option<Fixture> {
         let Ok(url) = std::env::var(POSTGRES_URL_VAR) else {
             // Written to the process's stderr, not through the test harness's
             // capture, so that the skip is visible in the test output.
@@ -63,7 +63,7 @@ impl Fixture {
         })
     }
 
-    pub fn backend(&self) -> &'static str {
+    pub(crate) fn backend(&self) -> &'static str {
         match self.kind {
             Kind::Sqlite { .. } => "sqlite",
             Kind::Postgres { .. } => "postgres",
@@ -71,7 +71,7 @@ impl Fixture {
     }
 
     /// A new, independent store instance on this database.
-    pub async fn open(&self) -> Arc<dyn Store> {
+    pub(crate) async fn open(&self) -> Arc<dyn Store> {
         match &self.kind {
             Kind::Sqlite { path } => Arc::new(open_sqlite(path).await.unwrap()),
             Kind::Postgres { url, schema } => {
@@ -84,7 +84,7 @@ impl Fixture {
     }
 
     /// A URL for `clause9_store::open` that reaches this database.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         match &self.kind {
             Kind::Sqlite { path } => format!("sqlite://{}", path.display()),
             Kind::Postgres { url, schema } => {
@@ -95,7 +95,7 @@ impl Fixture {
     }
 
     /// Runs one statement on a raw connection, bypassing the store.
-    pub async fn raw_execute(&self, sql: &str) -> Result<u64, String> {
+    pub(crate) async fn raw_execute(&self, sql: &str) -> Result<u64, String> {
         let result = match &self.kind {
             Kind::Sqlite { path } => {
                 let mut conn = SqliteConnection::connect_with(
@@ -122,7 +122,7 @@ impl Fixture {
     }
 
     /// The first column of every row of a query returning text, on a raw connection.
-    pub async fn raw_texts(&self, sql: &str) -> Vec<String> {
+    pub(crate) async fn raw_texts(&self, sql: &str) -> Vec<String> {
         match &self.kind {
             Kind::Sqlite { path } => {
                 let mut conn =
@@ -161,7 +161,7 @@ impl Fixture {
     /// PostgreSQL the raw transaction commits once the append waits for it;
     /// on SQLite the append waits for the write lock. Returns the id of the
     /// raw row and the append's result.
-    pub async fn race_with_raw_correction<R: Send + 'static>(
+    pub(crate) async fn race_with_raw_correction<R: Send + 'static>(
         &self,
         of: &Observation,
         append: impl Future<Output = R> + Send + 'static,
@@ -227,7 +227,7 @@ impl Fixture {
     }
 
     /// Removes the test's PostgreSQL schema.
-    pub async fn finish(self) {
+    pub(crate) async fn finish(self) {
         if let Kind::Postgres { url, schema } = &self.kind {
             let mut admin = PgConnection::connect(url).await.unwrap();
             sqlx::query(AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
@@ -239,7 +239,7 @@ impl Fixture {
 }
 
 /// A name unique to this process and call: `PREFIX_<pid>_<nanos>_<n>`.
-pub fn unique_name(prefix: &str) -> String {
+pub(crate) fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     #[allow(clippy::disallowed_methods)] // a unique name, not a date
     let nanos = std::time::SystemTime::now()
@@ -251,7 +251,7 @@ pub fn unique_name(prefix: &str) -> String {
 }
 
 /// A plain manual original value of `measure/base` for `period`.
-pub fn obs(measure: &str, base: &str, period: &str, value: Option<f64>) -> NewObservation {
+pub(crate) fn obs(measure: &str, base: &str, period: &str, value: Option<f64>) -> NewObservation {
     NewObservation {
         measure: measure.to_string(),
         base: base.to_string(),
@@ -269,7 +269,7 @@ pub fn obs(measure: &str, base: &str, period: &str, value: Option<f64>) -> NewOb
 }
 
 /// A correction of `old` to `value`.
-pub fn fix(old: &Observation, value: Option<f64>) -> NewObservation {
+pub(crate) fn fix(old: &Observation, value: Option<f64>) -> NewObservation {
     NewObservation {
         value,
         supersedes: Some(old.id),
@@ -280,7 +280,7 @@ pub fn fix(old: &Observation, value: Option<f64>) -> NewObservation {
 }
 
 /// The stored form of `new` as `append` returns it before any correction.
-pub fn stored(id: i64, new: &NewObservation) -> Observation {
+pub(crate) fn stored(id: i64, new: &NewObservation) -> Observation {
     Observation {
         id,
         new: new.clone(),

@@ -20,7 +20,7 @@ fn conflict_on(result: Result<Vec<Observation>, StoreError>) -> (String, Option<
     }
 }
 
-pub async fn stale_supersedes_conflicts(f: &Fixture) {
+pub(crate) async fn stale_supersedes_conflicts(f: &Fixture) {
     let store = f.open().await;
     let original = store
         .append(&[obs("M", "b", "2026-10", Some(1.0))])
@@ -43,7 +43,7 @@ pub async fn stale_supersedes_conflicts(f: &Fixture) {
     assert_eq!(store.history("M").await.unwrap().len(), 2);
 }
 
-pub async fn batch_with_a_conflict_stores_nothing(f: &Fixture) {
+pub(crate) async fn batch_with_a_conflict_stores_nothing(f: &Fixture) {
     let store = f.open().await;
     let existing = store
         .append(&[obs("M", "k2", "2026-10", Some(1.0))])
@@ -65,7 +65,7 @@ pub async fn batch_with_a_conflict_stores_nothing(f: &Fixture) {
     assert_eq!(store.current(Some("M"), &[]).await.unwrap().len(), 2);
 }
 
-pub async fn second_original_conflicts(f: &Fixture) {
+pub(crate) async fn second_original_conflicts(f: &Fixture) {
     let store = f.open().await;
     let first = store
         .append(&[obs("M", "b", "2026-10", Some(1.0))])
@@ -87,7 +87,7 @@ pub async fn second_original_conflicts(f: &Fixture) {
     assert_eq!(store.history("M").await.unwrap(), first);
 }
 
-pub async fn bad_corrections_are_refused(f: &Fixture) {
+pub(crate) async fn bad_corrections_are_refused(f: &Fixture) {
     let store = f.open().await;
     let a = store
         .append(&[obs("M", "a", "2026-10", Some(1.0))])
@@ -128,7 +128,7 @@ pub async fn bad_corrections_are_refused(f: &Fixture) {
     );
 }
 
-pub async fn database_refuses_changes_behind_the_store(f: &Fixture) {
+pub(crate) async fn database_refuses_changes_behind_the_store(f: &Fixture) {
     let store = f.open().await;
     let rows = store
         .append(&[obs("M", "b", "2026-10", Some(1.0))])
@@ -172,7 +172,7 @@ pub async fn database_refuses_changes_behind_the_store(f: &Fixture) {
     assert_eq!(history[0].new, rows[0].new);
 }
 
-pub async fn two_stores_append_concurrently(f: &Fixture) {
+pub(crate) async fn two_stores_append_concurrently(f: &Fixture) {
     let (one, two) = tokio::join!(f.open(), f.open());
     let stores: [Arc<dyn Store>; 2] = [one, two];
     let tasks: Vec<_> = (0..100)
@@ -197,7 +197,7 @@ pub async fn two_stores_append_concurrently(f: &Fixture) {
     }
 }
 
-pub async fn concurrent_corrections_one_wins(f: &Fixture) {
+pub(crate) async fn concurrent_corrections_one_wins(f: &Fixture) {
     let (one, two) = tokio::join!(f.open(), f.open());
     let stores: [Arc<dyn Store>; 2] = [one, two];
     let original = stores[0]
@@ -232,7 +232,7 @@ pub async fn concurrent_corrections_one_wins(f: &Fixture) {
     assert_eq!(stores[1].current(None, &[]).await.unwrap(), winners);
 }
 
-pub async fn lost_race_is_a_conflict(f: &Fixture) {
+pub(crate) async fn lost_race_is_a_conflict(f: &Fixture) {
     let store = f.open().await;
     let original = store
         .append(&[obs("M", "b", "2026-10", Some(1.0))])
@@ -252,7 +252,7 @@ pub async fn lost_race_is_a_conflict(f: &Fixture) {
     assert_eq!(ids, [(original[0].id, Some(raw_id)), (raw_id, None)]);
 }
 
-pub async fn opposite_batches_conflict_without_deadlock(f: &Fixture) {
+pub(crate) async fn opposite_batches_conflict_without_deadlock(f: &Fixture) {
     let (one, two) = tokio::join!(f.open(), f.open());
     for round in 0..10 {
         let (a, b) = (format!("a{round}"), format!("b{round}"));

@@ -9,7 +9,7 @@ fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
 
-pub async fn a_finished_job_is_never_taken_again(f: &Fixture) {
+pub(crate) async fn a_finished_job_is_never_taken_again(f: &Fixture) {
     let (a, b) = (f.open().await, f.open().await);
     let now = at("2026-11-01T10:00:00Z");
     let until = now + 5.minutes();

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::fixture::{Fixture, fix, obs, stored};
 
-pub async fn round_trip_every_field(f: &Fixture) {
+pub(crate) async fn round_trip_every_field(f: &Fixture) {
     let store = f.open().await;
     assert_eq!(store.backend(), f.backend());
     let full = NewObservation {
@@ -76,7 +76,7 @@ pub async fn round_trip_every_field(f: &Fixture) {
     );
 }
 
-pub async fn current_filters_by_measure_and_periods(f: &Fixture) {
+pub(crate) async fn current_filters_by_measure_and_periods(f: &Fixture) {
     let store = f.open().await;
     let p = |s: &str| s.parse::<Period>().unwrap();
     // Appended out of order; "X" sorts before "a" in byte order.
@@ -140,7 +140,7 @@ pub async fn current_filters_by_measure_and_periods(f: &Fixture) {
     assert!(store.current(None, &[p("2025")]).await.unwrap().is_empty());
 }
 
-pub async fn correction_supersedes_and_history(f: &Fixture) {
+pub(crate) async fn correction_supersedes_and_history(f: &Fixture) {
     let store = f.open().await;
     let original = store
         .append(&[obs("M", "b", "2026-10", Some(1.0))])
@@ -179,7 +179,7 @@ pub async fn correction_supersedes_and_history(f: &Fixture) {
     assert!(store.observation(c2 + 1000).await.unwrap().is_none());
 }
 
-pub async fn reopen_keeps_data_and_migrations_are_idempotent(f: &Fixture) {
+pub(crate) async fn reopen_keeps_data_and_migrations_are_idempotent(f: &Fixture) {
     let first = f.open().await;
     let rows = first
         .append(&[obs("M", "b", "2026-10", Some(1.0))])
@@ -217,7 +217,7 @@ pub async fn reopen_keeps_data_and_migrations_are_idempotent(f: &Fixture) {
     assert_eq!(f.open().await.history("M").await.unwrap().len(), 3);
 }
 
-pub async fn open_by_url(f: &Fixture) {
+pub(crate) async fn open_by_url(f: &Fixture) {
     let store = clause9_store::open(&f.url()).await.unwrap();
     assert_eq!(store.backend(), f.backend());
     let rows = store
@@ -232,7 +232,7 @@ pub async fn open_by_url(f: &Fixture) {
     }
 }
 
-pub async fn corrupt_row_names_its_id(f: &Fixture) {
+pub(crate) async fn corrupt_row_names_its_id(f: &Fixture) {
     let store = f.open().await;
     f.raw_execute(
         "INSERT INTO observations (measure, base, period, definition_version, recorded_by, \

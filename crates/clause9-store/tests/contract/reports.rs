@@ -18,7 +18,7 @@ fn report(sha: char, format: &str) -> NewIssuedReport {
     }
 }
 
-pub async fn reports_round_trip_and_lookup(f: &Fixture) {
+pub(crate) async fn reports_round_trip_and_lookup(f: &Fixture) {
     let store = f.open().await;
     let archive = store.reports();
     assert!(archive.issued().await.unwrap().is_empty());
@@ -50,7 +50,7 @@ pub async fn reports_round_trip_and_lookup(f: &Fixture) {
     );
 }
 
-pub async fn reports_bad_input_is_refused(f: &Fixture) {
+pub(crate) async fn reports_bad_input_is_refused(f: &Fixture) {
     let store = f.open().await;
     let mut bad = report('a', "pdf");
     bad.sha256 = "not-a-hash".into();
@@ -66,7 +66,7 @@ pub async fn reports_bad_input_is_refused(f: &Fixture) {
     assert!(store.reports().issued().await.unwrap().is_empty());
 }
 
-pub async fn reports_are_append_only_in_the_database(f: &Fixture) {
+pub(crate) async fn reports_are_append_only_in_the_database(f: &Fixture) {
     let store = f.open().await;
     store.reports().archive(&report('a', "md")).await.unwrap();
     let e = f

@@ -14,7 +14,7 @@ fn change(when: &str) -> Change {
     }
 }
 
-pub async fn roles_change_at_once_and_are_logged(f: &Fixture) {
+pub(crate) async fn roles_change_at_once_and_are_logged(f: &Fixture) {
     let store = f.open().await;
     let accounts = store.accounts();
     accounts

@@ -26,7 +26,7 @@ fn stored(a: Appended) -> Vec<clause9_store::StoredEvent> {
     }
 }
 
-pub async fn events_round_trip_in_order(f: &Fixture) {
+pub(crate) async fn events_round_trip_in_order(f: &Fixture) {
     let store = f.open().await;
     let w = store.workflow();
     stored(
@@ -65,7 +65,7 @@ pub async fn events_round_trip_in_order(f: &Fixture) {
     assert_eq!(again.workflow().events("nc/").await.unwrap(), nc);
 }
 
-pub async fn gaps_and_forks_are_refused(f: &Fixture) {
+pub(crate) async fn gaps_and_forks_are_refused(f: &Fixture) {
     let store = f.open().await;
     let w = store.workflow();
     stored(
@@ -98,7 +98,7 @@ pub async fn gaps_and_forks_are_refused(f: &Fixture) {
     assert!(w.append_events(&[bad]).await.is_err());
 }
 
-pub async fn once_keys_happen_once(f: &Fixture) {
+pub(crate) async fn once_keys_happen_once(f: &Fixture) {
     let store = f.open().await;
     let w = store.workflow();
     stored(
@@ -123,7 +123,7 @@ pub async fn once_keys_happen_once(f: &Fixture) {
     assert!(f.raw_execute(insert).await.is_err());
 }
 
-pub async fn database_refuses_event_changes(f: &Fixture) {
+pub(crate) async fn database_refuses_event_changes(f: &Fixture) {
     let store = f.open().await;
     let w = store.workflow();
     stored(
@@ -149,7 +149,7 @@ pub async fn database_refuses_event_changes(f: &Fixture) {
     assert_eq!(w.events("nc/").await.unwrap()[0].reason, "because");
 }
 
-pub async fn concurrent_appends_one_wins(f: &Fixture) {
+pub(crate) async fn concurrent_appends_one_wins(f: &Fixture) {
     let a = f.open().await;
     let b = f.open().await;
     stored(
@@ -183,7 +183,7 @@ pub async fn concurrent_appends_one_wins(f: &Fixture) {
     );
 }
 
-pub async fn workflow_changes_are_in_the_audit_log(f: &Fixture) {
+pub(crate) async fn workflow_changes_are_in_the_audit_log(f: &Fixture) {
     let store = f.open().await;
     let entries = |store: std::sync::Arc<dyn clause9_store::Store>| async move {
         store

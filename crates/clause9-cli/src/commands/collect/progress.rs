@@ -7,9 +7,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::output::{number, say};
 
-pub use clause9_collect::Outcome;
+pub(super) use clause9_collect::Outcome;
 
-pub struct Progress {
+pub(super) struct Progress {
     bar: Option<ProgressBar>,
 }
 
@@ -18,7 +18,7 @@ fn shown(v: Option<f64>) -> String {
 }
 
 impl Progress {
-    pub fn new(total: u64, what: &str) -> Progress {
+    pub(super) fn new(total: u64, what: &str) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(total);
             if let Ok(style) =
@@ -35,7 +35,7 @@ impl Progress {
         Progress { bar }
     }
 
-    pub fn report(&self, label: &str, outcome: &Outcome) {
+    pub(super) fn report(&self, label: &str, outcome: &Outcome) {
         let line = match outcome {
             Outcome::Collected {
                 value,
@@ -70,7 +70,7 @@ impl Progress {
         }
     }
 
-    pub fn finish(&self) {
+    pub(super) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -78,7 +78,7 @@ impl Progress {
 }
 
 /// Prints the summary; returns how many failed.
-pub fn summary(outcomes: &[(String, Outcome)]) -> usize {
+pub(super) fn summary(outcomes: &[(String, Outcome)]) -> usize {
     let collected = outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Collected { .. }))

@@ -4,7 +4,7 @@
 use super::Script;
 use crate::error::CliResult;
 
-pub async fn write(s: &mut Script<'_>) -> CliResult {
+pub(super) async fn write(s: &mut Script<'_>) -> CliResult {
     let (on, start, end) = (s.d(280), s.d(250), s.d(246));
     s.run(&["audit", "create", "--title", "Monitoring, vulnerabilities and incident response",
         "--objectives", "Confirm that monitoring results are evaluated, that vulnerabilities are fixed in time and that incidents are learnt from",

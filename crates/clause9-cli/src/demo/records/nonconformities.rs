@@ -20,7 +20,7 @@ async fn nc(
     s.run(&args).await
 }
 
-pub async fn write(s: &mut Script<'_>) -> CliResult {
+pub(super) async fn write(s: &mut Script<'_>) -> CliResult {
     // NC-0001 (AUD-0001 major): the whole lifecycle, closed
     nc(
         s,

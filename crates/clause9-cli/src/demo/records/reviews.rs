@@ -13,7 +13,7 @@ async fn review(s: &mut Script<'_>, step: &str, id: &str, days: i64, extra: &[&s
     s.run(&args).await
 }
 
-pub async fn write(s: &mut Script<'_>) -> CliResult {
+pub(super) async fn write(s: &mut Script<'_>) -> CliResult {
     let held = [300, 120];
     let discussion: [[(&str, &str); 10]; 2] = [
         [

@@ -19,7 +19,7 @@ use crate::error::CliResult;
 /// The auditors the demo asks, in order of preference.
 const AUDITORS: &[&str] = &["dpo", "internal_auditor"];
 
-pub async fn write(s: &mut Script<'_>) -> CliResult {
+pub(super) async fn write(s: &mut Script<'_>) -> CliResult {
     let ctx = crate::workflow::open(std::path::Path::new(&s.dir), s.store).await?;
     let this_month = Period::containing(Frequency::Monthly, s.today);
     let months = ctx.registers.audit.cycle_months;
