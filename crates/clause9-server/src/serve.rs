@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clause9_store::Store;
-use clause9_store::audit::NewAuditEntry;
+use clause9_store::audit_log::NewAuditEntry;
 use notify::{RecursiveMode, Watcher};
 use tokio::sync::oneshot;
 
@@ -154,7 +154,7 @@ async fn report_reading(state: &AppState, reading: Reloaded) {
                 subject: format!("programme:{}", state.programme.dir().display()),
                 details: serde_json::json!({"digest": digest, "measures": measures}),
             };
-            if let Err(e) = state.store.audit().record(&[entry]).await {
+            if let Err(e) = state.store.audit_log().record(&[entry]).await {
                 tracing::error!("cannot write the programme reload to the audit log: {e}");
             }
         }

@@ -214,7 +214,7 @@ async fn edits_are_picked_up_and_broken_ones_refused(env: &Env) {
     let log = running
         .state
         .store
-        .audit()
+        .audit_log()
         .entries(&Default::default())
         .await
         .unwrap();

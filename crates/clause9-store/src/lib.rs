@@ -12,7 +12,7 @@
 //! a new one to both directories.
 
 pub mod accounts;
-pub mod audit;
+pub mod audit_log;
 mod error;
 pub mod jobs;
 pub mod notifications;
@@ -71,7 +71,7 @@ pub trait Store: Send + Sync {
     fn workflow(&self) -> &dyn WorkflowStore;
     /// The audit log (every `append` writes its entries there too, in the
     /// same transaction).
-    fn audit(&self) -> &dyn audit::AuditLog;
+    fn audit_log(&self) -> &dyn audit_log::AuditLog;
 
     /// Users, tokens, sessions and sign-in throttling.
     fn accounts(&self) -> &dyn accounts::Accounts;

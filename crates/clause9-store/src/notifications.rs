@@ -42,12 +42,12 @@ macro_rules! impl_notifications {
                 let mut tx = self.pool.begin_with($begin).await.map_err(db)?;
                 sqlx::query(crate::notifications::UPSERT)
                     .bind(person.to_string())
-                    .bind(crate::audit::canonical_json(prefs))
+                    .bind(crate::audit_log::canonical_json(prefs))
                     .bind(crate::accounts::stamp(change.at)?)
                     .execute(&mut *tx)
                     .await
                     .map_err(db)?;
-                let entry = crate::audit::NewAuditEntry {
+                let entry = crate::audit_log::NewAuditEntry {
                     at: change.at,
                     actor: change.actor.clone(),
                     kind: "notifications.preferences".into(),

@@ -11,7 +11,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::Store;
 use crate::accounts::backend::impl_accounts;
-use crate::audit::impl_audit;
+use crate::audit_log::impl_audit;
 use crate::error::{Redactor, StoreError, is_unique_violation};
 use crate::jobs::impl_jobs;
 use crate::notifications::impl_notifications;

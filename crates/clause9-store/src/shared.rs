@@ -145,7 +145,10 @@ macro_rules! impl_store {
                     }
                 }
                 // The audit entries commit with the values, or neither does.
-                let entries: Vec<_> = stored.iter().map(crate::audit::observation_entry).collect();
+                let entries: Vec<_> = stored
+                    .iter()
+                    .map(crate::audit_log::observation_entry)
+                    .collect();
                 Self::append_audit(&mut tx, &self.redactor, &entries).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(stored)
@@ -205,7 +208,7 @@ macro_rules! impl_store {
                 self
             }
 
-            fn audit(&self) -> &dyn crate::audit::AuditLog {
+            fn audit_log(&self) -> &dyn crate::audit_log::AuditLog {
                 self
             }
 

@@ -130,8 +130,8 @@ pub(crate) fn check(e: &NewEvent) -> Result<String, StoreError> {
 
 /// The audit-log entry of a stored workflow event: kind `workflow.<event>`,
 /// subject the record's stream (`nc/NC-0001`, `audit/AUD-0001`, `review/MR-0001`).
-pub(crate) fn audit_entry(e: &StoredEvent) -> crate::audit::NewAuditEntry {
-    crate::audit::NewAuditEntry {
+pub(crate) fn audit_entry(e: &StoredEvent) -> crate::audit_log::NewAuditEntry {
+    crate::audit_log::NewAuditEntry {
         at: e.recorded_at,
         actor: e.recorded_by.clone(),
         kind: format!("workflow.{}", e.event),

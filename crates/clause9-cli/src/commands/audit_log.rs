@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::anyhow;
-use clause9_store::audit::AuditQuery;
+use clause9_store::audit_log::AuditQuery;
 use jiff::Timestamp;
 
 use crate::cli::{Format, StoreArgs};
@@ -21,7 +21,7 @@ pub(super) async fn list(
     let since = since.map(parse_since).transpose()?;
     let store = open_store(dir, store_args).await?;
     let entries = store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery {
             since,
             ..AuditQuery::default()
@@ -39,7 +39,7 @@ pub(super) async fn list(
                 Cell::from(e.actor.clone()),
                 Cell::from(e.kind.clone()),
                 Cell::from(e.subject.clone()),
-                Cell::from(clause9_store::audit::canonical_json(&e.details)),
+                Cell::from(clause9_store::audit_log::canonical_json(&e.details)),
             ]
         })
         .collect();
@@ -49,7 +49,7 @@ pub(super) async fn list(
 
 pub(super) async fn verify(dir: &Path, format: Format, store_args: &StoreArgs) -> CliResult {
     let store = open_store(dir, store_args).await?;
-    let report = store.audit().verify().await?;
+    let report = store.audit_log().verify().await?;
     if format == Format::Json {
         output::json(&report)?;
     } else if report.problem.is_none() {

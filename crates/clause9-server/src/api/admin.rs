@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use clause9_core::access::ActionKind;
 use clause9_store::accounts::{Change, NewUser, Role};
-use clause9_store::audit::{AuditQuery, ChainReport};
+use clause9_store::audit_log::{AuditQuery, ChainReport};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -160,7 +160,7 @@ pub async fn audit_log(
     }
     let entries = state
         .store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery {
             since: None,
             after_seq: params.after,
@@ -186,5 +186,5 @@ pub struct ChainReportDoc {
         (status = 403, body = crate::error::ErrorBody)))]
 pub async fn verify(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<ChainReport>> {
     caller.may_kind(ActionKind::ReadAuditLog)?;
-    Ok(Json(state.store.audit().verify().await?))
+    Ok(Json(state.store.audit_log().verify().await?))
 }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use clause9_core::access::ActionKind;
 use clause9_core::observation::Evidence;
 use clause9_store::accounts::User;
-use clause9_store::audit::NewAuditEntry;
+use clause9_store::audit_log::NewAuditEntry;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -150,7 +150,7 @@ pub async fn save_evidence(
     }
     state
         .store
-        .audit()
+        .audit_log()
         .record(&[NewAuditEntry {
             at: state.now(),
             actor: user.person.clone(),

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use clause9_core::access::ActionKind;
 use clause9_store::StoreError;
 use clause9_store::accounts::{Change, NewUser, Role};
-use clause9_store::audit::AuditQuery;
+use clause9_store::audit_log::AuditQuery;
 use jiff::ToSpan;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -498,7 +498,12 @@ pub async fn audit_log(
     Query(params): Query<LogParams>,
 ) -> PageResult {
     user.may_kind(ActionKind::ReadAuditLog)?;
-    let report = state.store.audit().verify().await.map_err(ApiError::from)?;
+    let report = state
+        .store
+        .audit_log()
+        .verify()
+        .await
+        .map_err(ApiError::from)?;
     let total = i64::try_from(report.entries).unwrap_or(i64::MAX);
     let after = params
         .after
@@ -506,7 +511,7 @@ pub async fn audit_log(
         .max(0);
     let entries: Vec<Value> = state
         .store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery {
             since: None,
             after_seq: Some(after),

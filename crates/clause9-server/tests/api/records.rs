@@ -6,7 +6,7 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 use clause9_store::accounts::Role;
-use clause9_store::audit::AuditQuery;
+use clause9_store::audit_log::AuditQuery;
 
 use crate::env::{Env, Reply};
 use crate::web::{field, multipart, page, sign_in};
@@ -558,7 +558,7 @@ pub(crate) async fn a_nonconformity_is_walked_from_raised_to_closed(env: &Env) {
     let log = env
         .state
         .store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery::default())
         .await
         .unwrap();

@@ -5,7 +5,7 @@
 //! choices changed with the administrator as the audit entry's actor).
 
 use clause9_store::accounts::Role;
-use clause9_store::audit::AuditQuery;
+use clause9_store::audit_log::AuditQuery;
 use serde_json::json;
 
 use crate::env::Env;
@@ -25,7 +25,7 @@ async fn stored(env: &Env, person: &str) -> Option<serde_json::Value> {
 async fn entries(env: &Env, person: &str) -> Vec<(String, serde_json::Value)> {
     env.state
         .store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery::default())
         .await
         .unwrap()

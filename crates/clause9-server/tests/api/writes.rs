@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 use clause9_store::accounts::Role;
-use clause9_store::audit::AuditQuery;
+use clause9_store::audit_log::AuditQuery;
 use serde_json::json;
 
 use crate::env::{Env, Reply};
@@ -100,7 +100,7 @@ pub(crate) async fn observations_are_recorded_and_checked(env: &Env) {
     let log = env
         .state
         .store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery::default())
         .await
         .unwrap();

@@ -89,7 +89,7 @@ macro_rules! impl_accounts {
                     }
                     other => other.map_err(db)?.decode()?,
                 };
-                let entry = crate::audit::NewAuditEntry {
+                let entry = crate::audit_log::NewAuditEntry {
                     at: change.at,
                     actor: change.actor.clone(),
                     kind: "user.added".into(),
@@ -157,7 +157,7 @@ macro_rules! impl_accounts {
                         .await
                         .map_err(db)?;
                 }
-                let entry = crate::audit::NewAuditEntry {
+                let entry = crate::audit_log::NewAuditEntry {
                     at: change.at,
                     actor: change.actor.clone(),
                     kind: if disabled { "user.disabled" } else { "user.enabled" }.into(),
@@ -190,7 +190,7 @@ macro_rules! impl_accounts {
                     )));
                 };
                 let user = row.decode()?;
-                let entry = crate::audit::NewAuditEntry {
+                let entry = crate::audit_log::NewAuditEntry {
                     at: change.at,
                     actor: change.actor.clone(),
                     kind: "user.role_changed".into(),
@@ -229,7 +229,7 @@ macro_rules! impl_accounts {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db)?;
-                let entry = crate::audit::NewAuditEntry {
+                let entry = crate::audit_log::NewAuditEntry {
                     at: change.at,
                     actor: change.actor.clone(),
                     kind: "token.created".into(),
@@ -294,7 +294,7 @@ macro_rules! impl_accounts {
                         .await
                         .map_err(db)?;
                 let token = row.decode()?;
-                let entry = crate::audit::NewAuditEntry {
+                let entry = crate::audit_log::NewAuditEntry {
                     at: change.at,
                     actor: change.actor.clone(),
                     kind: "token.revoked".into(),
@@ -340,7 +340,7 @@ macro_rules! impl_accounts {
                     .execute(&mut *tx)
                     .await
                     .map_err(db)?;
-                let entry = crate::audit::NewAuditEntry {
+                let entry = crate::audit_log::NewAuditEntry {
                     at: change.at,
                     actor: change.actor.clone(),
                     kind: "session.started".into(),

@@ -3,7 +3,7 @@
 
 use clause9_store::StoreError;
 use clause9_store::accounts::{Change, NewUser, Role};
-use clause9_store::audit::AuditQuery;
+use clause9_store::audit_log::AuditQuery;
 use jiff::{Timestamp, ToSpan};
 
 use crate::fixture::Fixture;
@@ -78,7 +78,11 @@ pub(crate) async fn users_are_added_listed_disabled_and_logged(f: &Fixture) {
     );
     assert!(!format!("{alice:?}").contains("argon2"));
 
-    let log = store.audit().entries(&AuditQuery::default()).await.unwrap();
+    let log = store
+        .audit_log()
+        .entries(&AuditQuery::default())
+        .await
+        .unwrap();
     let kinds: Vec<(&str, &str, &str)> = log[1..]
         .iter()
         .map(|e| (e.actor.as_str(), e.kind.as_str(), e.subject.as_str()))
@@ -92,7 +96,7 @@ pub(crate) async fn users_are_added_listed_disabled_and_logged(f: &Fixture) {
         ]
     );
     assert_eq!(log[1].details["role"], "collector");
-    assert_eq!(store.audit().verify().await.unwrap().problem, None);
+    assert_eq!(store.audit_log().verify().await.unwrap().problem, None);
 }
 
 pub(crate) async fn tokens_authenticate_until_revoked_or_expired(f: &Fixture) {
@@ -172,7 +176,7 @@ pub(crate) async fn tokens_authenticate_until_revoked_or_expired(f: &Fixture) {
         .unwrap();
     assert_eq!(user("b".repeat(64), now).await, None, "disabled user");
     let kinds: Vec<String> = store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery::default())
         .await
         .unwrap()
@@ -372,7 +376,7 @@ pub(crate) async fn notification_preferences_and_claims(f: &Fixture) {
             .unwrap()
     );
     let kinds: Vec<String> = a
-        .audit()
+        .audit_log()
         .entries(&AuditQuery::default())
         .await
         .unwrap()

@@ -4,7 +4,7 @@
 //! would) found by `verify`.
 
 use clause9_store::Store;
-use clause9_store::audit::{AuditQuery, NewAuditEntry, Tampering};
+use clause9_store::audit_log::{AuditQuery, NewAuditEntry, Tampering};
 
 use crate::fixture::{Fixture, fix, obs};
 
@@ -44,7 +44,7 @@ async fn filled(f: &Fixture) -> std::sync::Arc<dyn Store> {
         .unwrap();
     store.append(&[fix(&stored[0], Some(5.0))]).await.unwrap();
     store
-        .audit()
+        .audit_log()
         .record(&[entry(1), entry(2), entry(3)])
         .await
         .unwrap();
@@ -53,7 +53,11 @@ async fn filled(f: &Fixture) -> std::sync::Arc<dyn Store> {
 
 pub(crate) async fn observations_are_logged_in_the_same_transaction(f: &Fixture) {
     let store = filled(f).await;
-    let entries = store.audit().entries(&AuditQuery::default()).await.unwrap();
+    let entries = store
+        .audit_log()
+        .entries(&AuditQuery::default())
+        .await
+        .unwrap();
     let kinds: Vec<(i64, &str, &str)> = entries
         .iter()
         .map(|e| (e.seq, e.kind.as_str(), e.subject.as_str()))
@@ -90,21 +94,25 @@ pub(crate) async fn observations_are_logged_in_the_same_transaction(f: &Fixture)
     for pair in entries.windows(2) {
         assert_eq!(pair[1].prev_hash, pair[0].hash);
     }
-    let report = store.audit().verify().await.unwrap();
+    let report = store.audit_log().verify().await.unwrap();
     assert_eq!((report.entries, report.problem), (7, None));
     assert_eq!(report.head, entries[6].hash);
 
     // A refused batch leaves no entry behind.
     let refused = store.append(&[obs("M", "b", "2026-10", Some(9.0))]).await;
     assert!(refused.is_err());
-    let after = store.audit().entries(&AuditQuery::default()).await.unwrap();
+    let after = store
+        .audit_log()
+        .entries(&AuditQuery::default())
+        .await
+        .unwrap();
     assert_eq!(after.len(), 7);
 }
 
 pub(crate) async fn listing_filters_and_pages(f: &Fixture) {
     let store = filled(f).await;
     let page = store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery {
             after_seq: Some(2),
             limit: Some(3),
@@ -114,7 +122,7 @@ pub(crate) async fn listing_filters_and_pages(f: &Fixture) {
         .unwrap();
     assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4, 5]);
     let since = store
-        .audit()
+        .audit_log()
         .entries(&AuditQuery {
             since: Some("2026-11-22T10:30:00Z".parse().unwrap()),
             ..AuditQuery::default()
@@ -143,7 +151,7 @@ pub(crate) async fn an_edited_entry_is_found(f: &Fixture) {
     f.raw_execute("UPDATE audit_log SET details = replace(details, '5.0', '4.0') WHERE seq = 4")
         .await
         .unwrap();
-    let problem = store.audit().verify().await.unwrap().problem.unwrap();
+    let problem = store.audit_log().verify().await.unwrap().problem.unwrap();
     assert_eq!((problem.seq, problem.tampering), (4, Tampering::Edited));
     assert_eq!(
         problem.message,
@@ -156,10 +164,14 @@ pub(crate) async fn an_edit_with_a_recomputed_hash_is_found(f: &Fixture) {
     disarm(f).await;
     // The attacker rewrites entry #5 and gives it a correct hash of its own;
     // entry #6 still links to the old one.
-    let entries = store.audit().entries(&AuditQuery::default()).await.unwrap();
+    let entries = store
+        .audit_log()
+        .entries(&AuditQuery::default())
+        .await
+        .unwrap();
     let e = &entries[4];
     let details = r#"{"n":1,"role":"admin"}"#;
-    let hash = clause9_store::audit::entry_hash(
+    let hash = clause9_store::audit_log::entry_hash(
         5,
         &e.prev_hash,
         "2026-11-22T11:00:00.000000Z",
@@ -173,7 +185,7 @@ pub(crate) async fn an_edit_with_a_recomputed_hash_is_found(f: &Fixture) {
     ))
     .await
     .unwrap();
-    let problem = store.audit().verify().await.unwrap().problem.unwrap();
+    let problem = store.audit_log().verify().await.unwrap().problem.unwrap();
     assert_eq!((problem.seq, problem.tampering), (5, Tampering::Inserted));
 }
 
@@ -183,7 +195,7 @@ pub(crate) async fn a_deleted_entry_is_found(f: &Fixture) {
     f.raw_execute("DELETE FROM audit_log WHERE seq = 3")
         .await
         .unwrap();
-    let report = store.audit().verify().await.unwrap();
+    let report = store.audit_log().verify().await.unwrap();
     let problem = report.problem.unwrap();
     assert_eq!((problem.seq, problem.tampering), (3, Tampering::Deleted));
     assert_eq!(
@@ -205,7 +217,7 @@ pub(crate) async fn deleting_the_newest_entries_of_an_observation_is_found(f: &F
         .await
         .unwrap();
     // …but the observation has lost its entry.
-    let problem = store.audit().verify().await.unwrap().problem.unwrap();
+    let problem = store.audit_log().verify().await.unwrap().problem.unwrap();
     assert_eq!(problem.tampering, Tampering::Deleted);
     assert_eq!(
         problem.message,
@@ -223,7 +235,7 @@ pub(crate) async fn concurrent_writers_cannot_fork_the_chain(f: &Fixture) {
         for store in [a.clone(), b.clone()] {
             tasks.push(tokio::spawn(async move {
                 if i % 2 == 0 {
-                    store.audit().record(&[entry(i)]).await.map(|_| ())
+                    store.audit_log().record(&[entry(i)]).await.map(|_| ())
                 } else {
                     let base = format!("b{}", tasks_id());
                     store
@@ -237,7 +249,7 @@ pub(crate) async fn concurrent_writers_cannot_fork_the_chain(f: &Fixture) {
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    let report = a.audit().verify().await.unwrap();
+    let report = a.audit_log().verify().await.unwrap();
     assert_eq!((report.entries, report.problem), (21, None));
 }
 

@@ -3,7 +3,7 @@
 
 use clause9_store::StoreError;
 use clause9_store::accounts::{Change, NewUser, Role};
-use clause9_store::audit::AuditQuery;
+use clause9_store::audit_log::AuditQuery;
 
 use crate::fixture::Fixture;
 
@@ -52,7 +52,11 @@ pub(crate) async fn roles_change_at_once_and_are_logged(f: &Fixture) {
         .set_role("nobody", Role::Admin, &change("2026-11-01T09:21:00Z"))
         .await;
     assert!(matches!(unknown, Err(StoreError::Invalid(m)) if m.contains("no user `nobody`")));
-    let log = store.audit().entries(&AuditQuery::default()).await.unwrap();
+    let log = store
+        .audit_log()
+        .entries(&AuditQuery::default())
+        .await
+        .unwrap();
     let last = log.last().unwrap();
     assert_eq!(
         (last.kind.as_str(), last.subject.as_str(), &last.details),
@@ -62,5 +66,5 @@ pub(crate) async fn roles_change_at_once_and_are_logged(f: &Fixture) {
             &serde_json::json!({ "role": "analyst" })
         )
     );
-    assert!(store.audit().verify().await.unwrap().problem.is_none());
+    assert!(store.audit_log().verify().await.unwrap().problem.is_none());
 }

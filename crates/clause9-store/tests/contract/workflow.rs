@@ -187,8 +187,8 @@ pub(crate) async fn workflow_changes_are_in_the_audit_log(f: &Fixture) {
     let store = f.open().await;
     let entries = |store: std::sync::Arc<dyn clause9_store::Store>| async move {
         store
-            .audit()
-            .entries(&clause9_store::audit::AuditQuery::default())
+            .audit_log()
+            .entries(&clause9_store::audit_log::AuditQuery::default())
             .await
             .unwrap()
     };
@@ -222,6 +222,6 @@ pub(crate) async fn workflow_changes_are_in_the_audit_log(f: &Fixture) {
         "{refused:?}"
     );
     assert_eq!(entries(store.clone()).await.len(), before + 2);
-    let report = store.audit().verify().await.unwrap();
+    let report = store.audit_log().verify().await.unwrap();
     assert!(report.problem.is_none(), "{report:?}");
 }

@@ -112,9 +112,9 @@ macro_rules! impl_audit {
             pub(crate) async fn append_audit(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 redactor: &crate::error::Redactor,
-                entries: &[crate::audit::NewAuditEntry],
-            ) -> Result<Vec<crate::audit::AuditEntry>, crate::error::StoreError> {
-                use crate::audit::backend::{INSERT_ENTRY, Prepared, SELECT_LAST, decode};
+                entries: &[crate::audit_log::NewAuditEntry],
+            ) -> Result<Vec<crate::audit_log::AuditEntry>, crate::error::StoreError> {
+                use crate::audit_log::backend::{INSERT_ENTRY, Prepared, SELECT_LAST, decode};
                 let db = |e| redactor.db(e);
                 let lock: Option<&'static str> = $lock;
                 if let Some(lock) = lock {
@@ -125,7 +125,7 @@ macro_rules! impl_audit {
                     .await
                     .map_err(db)?;
                 let (mut seq, mut prev) =
-                    last.unwrap_or((0, crate::audit::GENESIS.to_string()));
+                    last.unwrap_or((0, crate::audit_log::GENESIS.to_string()));
                 let mut stored = Vec::with_capacity(entries.len());
                 for entry in entries {
                     seq += 1;
@@ -156,7 +156,7 @@ macro_rules! impl_audit {
             /// moves, and the store sits below the one clock of clause9-app.
             #[allow(clippy::disallowed_methods)]
             pub(crate) async fn start_audit_log(&self) -> Result<(), crate::error::StoreError> {
-                use crate::audit::backend::{SELECT_LAST, SELECT_MAX_OBSERVATION, STARTED};
+                use crate::audit_log::backend::{SELECT_LAST, SELECT_MAX_OBSERVATION, STARTED};
                 let db = |e| self.redactor.db(e);
                 let mut tx = self.pool.begin_with($begin).await.map_err(db)?;
                 let lock: Option<&'static str> = $lock;
@@ -174,7 +174,7 @@ macro_rules! impl_audit {
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(db)?;
-                let entry = crate::audit::NewAuditEntry {
+                let entry = crate::audit_log::NewAuditEntry {
                     at: jiff::Timestamp::now(),
                     actor: "system".to_string(),
                     kind: STARTED.to_string(),
@@ -188,11 +188,11 @@ macro_rules! impl_audit {
         }
 
         #[async_trait::async_trait]
-        impl crate::audit::AuditLog for $store {
+        impl crate::audit_log::AuditLog for $store {
             async fn record(
                 &self,
-                entries: &[crate::audit::NewAuditEntry],
-            ) -> Result<Vec<crate::audit::AuditEntry>, crate::error::StoreError> {
+                entries: &[crate::audit_log::NewAuditEntry],
+            ) -> Result<Vec<crate::audit_log::AuditEntry>, crate::error::StoreError> {
                 let db = |e| self.redactor.db(e);
                 let mut tx = self.pool.begin_with($begin).await.map_err(db)?;
                 let stored = Self::append_audit(&mut tx, &self.redactor, entries).await?;
@@ -202,9 +202,9 @@ macro_rules! impl_audit {
 
             async fn entries(
                 &self,
-                query: &crate::audit::AuditQuery,
-            ) -> Result<Vec<crate::audit::AuditEntry>, crate::error::StoreError> {
-                use crate::audit::backend::{SELECT_ALL, decode};
+                query: &crate::audit_log::AuditQuery,
+            ) -> Result<Vec<crate::audit_log::AuditEntry>, crate::error::StoreError> {
+                use crate::audit_log::backend::{SELECT_ALL, decode};
                 let mut q = sqlx::QueryBuilder::<$db>::new(SELECT_ALL);
                 q.push(" WHERE seq > ").push_bind(query.after_seq.unwrap_or(0));
                 if let Some(since) = query.since {
@@ -216,7 +216,7 @@ macro_rules! impl_audit {
                 if let Some(limit) = query.limit {
                     q.push(" LIMIT ").push_bind(limit);
                 }
-                let rows: Vec<crate::audit::chain::ChainRow> = q
+                let rows: Vec<crate::audit_log::chain::ChainRow> = q
                     .build_query_as()
                     .fetch_all(&self.pool)
                     .await
@@ -226,11 +226,11 @@ macro_rules! impl_audit {
 
             async fn verify(
                 &self,
-            ) -> Result<crate::audit::ChainReport, crate::error::StoreError> {
-                use crate::audit::backend::{
+            ) -> Result<crate::audit_log::ChainReport, crate::error::StoreError> {
+                use crate::audit_log::backend::{
                     SELECT_ENTRIES, SELECT_UNLOGGED_OBSERVATION, VERIFY_PAGE, observations_before,
                 };
-                use crate::audit::chain::{ChainRow, Walker};
+                use crate::audit_log::chain::{ChainRow, Walker};
                 let db = |e| self.redactor.db(e);
                 let mut walker = Walker::default();
                 let mut first: Option<ChainRow> = None;
@@ -260,16 +260,16 @@ macro_rules! impl_audit {
                         .await
                         .map_err(db)?;
                     if let Some(id) = unlogged {
-                        walker.problem = Some(crate::audit::ChainProblem {
+                        walker.problem = Some(crate::audit_log::ChainProblem {
                             seq: walker.last_seq() + 1,
-                            tampering: crate::audit::Tampering::Deleted,
+                            tampering: crate::audit_log::Tampering::Deleted,
                             message: format!(
                                 "the entry recording observation #{id} is missing: entries were deleted from the log"
                             ),
                         });
                     }
                 }
-                Ok(crate::audit::ChainReport {
+                Ok(crate::audit_log::ChainReport {
                     entries: walker.entries,
                     head: walker.head().to_string(),
                     problem: walker.problem,
