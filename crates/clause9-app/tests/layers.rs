@@ -1,8 +1,9 @@
 //! The rules about the layers, read from the workspace's sources: every file
 //! says what it is for (`//!`), the front ends (command line, server) store
 //! values and workflow events only through the use cases of clause9-app,
-//! core stays pure (no async runtime, no database) and its messages name no
-//! command, flag or API key (each front end words fields its own way).
+//! core stays pure (no async runtime, no database), its modules form no
+//! cycle, and its messages name no command, flag or API key (each front end
+//! words fields its own way).
 
 use std::path::{Path, PathBuf};
 
@@ -139,5 +140,114 @@ fn core_messages_name_no_command_or_flag() {
         offenders.is_empty(),
         "core's messages name fields, never a command or a flag (the front ends word them):\n{}",
         offenders.join("\n")
+    );
+}
+
+/// The top-level modules of clause9-core each file's code (tests left out)
+/// names with `crate::module`.
+fn core_module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let src = workspace().join("crates/clause9-core/src");
+    let mut graph: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for f in rust_files(&src) {
+        let rel = f.strip_prefix(&src).unwrap();
+        let top = rel
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .unwrap_or("")
+            .trim_end_matches(".rs")
+            .to_string();
+        if top == "lib" || rel.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = read(&f);
+        let code: String = code_of(&text)
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut names = Vec::new();
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // use crate::{a::X, b, c::{..}}: the first segment of each item
+                let mut depth = 0;
+                let mut item_start = true;
+                for (j, ch) in group.char_indices() {
+                    match ch {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => item_start = true,
+                        c if item_start && (c.is_ascii_lowercase() || c == '_') => {
+                            let name: String = group[j..]
+                                .chars()
+                                .take_while(|c| {
+                                    c.is_ascii_lowercase() || *c == '_' || c.is_ascii_digit()
+                                })
+                                .collect();
+                            names.push(name);
+                            item_start = false;
+                        }
+                        c if !c.is_whitespace() => item_start = false,
+                        _ => {}
+                    }
+                }
+            } else {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_' || c.is_ascii_digit())
+                    .collect();
+                names.push(name);
+            }
+        }
+        let entry = graph.entry(top.clone()).or_default();
+        for n in names {
+            if !n.is_empty() && n != top && src.join(format!("{n}.rs")).exists() {
+                entry.insert(n);
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn core_modules_form_no_cycle() {
+    let graph = core_module_graph();
+    assert!(graph.len() > 15, "read only {} modules", graph.len());
+    assert!(
+        graph["analysis"].contains("engine"),
+        "the graph misses a known edge: {graph:?}"
+    );
+    // depth-first search; a module met again while on the path closes a cycle
+    fn visit(
+        m: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+        cycles: &mut Vec<String>,
+    ) {
+        if let Some(at) = path.iter().position(|p| p == m) {
+            cycles.push(format!("{} → {m}", path[at..].join(" → ")));
+            return;
+        }
+        if !done.insert(m.to_string()) {
+            return;
+        }
+        path.push(m.to_string());
+        for next in graph.get(m).into_iter().flatten() {
+            visit(next, graph, path, done, cycles);
+        }
+        path.pop();
+    }
+    let (mut done, mut cycles) = (Default::default(), Vec::new());
+    for m in graph.keys() {
+        visit(m, &graph, &mut Vec::new(), &mut done, &mut cycles);
+    }
+    assert!(
+        cycles.is_empty(),
+        "clause9-core's modules depend on each other in a cycle (move the shared part down):\n{}",
+        cycles.join("\n")
     );
 }

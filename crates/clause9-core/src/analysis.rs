@@ -1,31 +1,27 @@
 //! Analysis of each measure over the history of its current definition
 //! version: trend, XmR control chart, forecast and data-quality notes, plus
-//! roll-ups over objectives, controls, areas, owners and kinds.
+//! roll-ups over objectives, controls, areas, owners and kinds. The
+//! statistics themselves (and the `Analysis` they make up) are pure and live
+//! in `crate::statistics`, below the engine and the evaluation.
 //!
 //! The series is the indicator value of every collection period from the
 //! first due one (or the first after the last value recorded under an
 //! earlier definition version) up to the latest collection period ended by
 //! the evaluated period, each computed by `engine::evaluate_measure`.
 
-mod control;
-mod forecast;
 mod quality;
 mod rollup;
-pub mod stats;
-mod trend;
 
 use std::collections::HashMap;
 
 use jiff::civil::Date;
-use serde::Serialize;
-use serde::ser::{SerializeStruct, Serializer};
 
-pub use control::{Control, MIN_CONTROL_POINTS, Signal, control, signals};
-pub use forecast::{Forecast, HORIZON, Line, Outlook, forecast};
-pub use rollup::{Group, ObjectiveRollup, Rollups, StatusCounts, rollups};
-pub use trend::{
-    MIN_TREND_POINTS, Trend, Verdict, least_squares, mann_kendall_p, theil_sen, trend,
+pub use crate::statistics::{
+    Analysis, Control, Forecast, HORIZON, Line, MIN_CONTROL_POINTS, MIN_TREND_POINTS, Outlook,
+    Signal, Trend, Verdict, control, forecast, least_squares, mann_kendall_p, signals, stats,
+    theil_sen, trend,
 };
+pub use rollup::{Group, ObjectiveRollup, Rollups, StatusCounts, rollups};
 
 use crate::engine::{Values, evaluate_measure, first_period};
 use crate::evaluation::Evaluation;
@@ -33,48 +29,6 @@ use crate::measure::Measure;
 use crate::observation::Observation;
 use crate::period::Period;
 use crate::programme::{Programme, Settings};
-
-/// One measure's analysis up to an evaluated period.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Analysis {
-    pub measure: String,
-    /// The definition version the series belongs to.
-    pub version: u32,
-    /// Every collection period of the current version up to the evaluated
-    /// period, with the indicator value or `None` when it has none.
-    pub series: Vec<(Period, Option<f64>)>,
-    pub trend: Trend,
-    pub control: Control,
-    pub forecast: Forecast,
-    /// Data-quality notes in plain words.
-    pub quality: Vec<String>,
-}
-
-impl Serialize for Analysis {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Point {
-            period: Period,
-            value: Option<f64>,
-        }
-        let series: Vec<Point> = self
-            .series
-            .iter()
-            .map(|(period, value)| Point {
-                period: *period,
-                value: *value,
-            })
-            .collect();
-        let mut st = s.serialize_struct("Analysis", 6)?;
-        st.serialize_field("trend", &self.trend)?;
-        st.serialize_field("control", &self.control)?;
-        st.serialize_field("forecast", &self.forecast)?;
-        st.serialize_field("quality", &self.quality)?;
-        st.serialize_field("version", &self.version)?;
-        st.serialize_field("series", &series)?;
-        st.end()
-    }
-}
 
 /// The collection periods of `measure` from the first due one to the latest
 /// one ended by the end of `period` (empty when measuring starts later).
@@ -139,8 +93,8 @@ pub fn analyse(
     let xs: Vec<f64> = known.iter().map(|k| k.0 as f64).collect();
     let ys: Vec<f64> = known.iter().map(|k| k.2).collect();
     let direction = measure.indicator.direction;
-    let trend = trend::trend(&xs, &ys, direction);
-    let control = control::control(&known.iter().map(|k| (k.1, k.2)).collect::<Vec<_>>());
+    let trend = trend(&xs, &ys, direction);
+    let control = control(&known.iter().map(|k| (k.1, k.2)).collect::<Vec<_>>());
     let line = match (trend.slope, trend.slope_ci95, known.last()) {
         (Some(slope), Some(ci), Some(last)) => Some(Line {
             periods,
@@ -153,7 +107,7 @@ pub fn analyse(
         }),
         _ => None,
     };
-    let forecast = forecast::forecast(line.as_ref(), measure.indicator.target, direction);
+    let forecast = forecast(line.as_ref(), measure.indicator.target, direction);
     Analysis {
         measure: measure.id.clone(),
         version: measure.version,

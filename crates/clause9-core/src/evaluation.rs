@@ -55,7 +55,7 @@ pub struct MeasureEvaluation {
     /// The collection periods whose values were combined.
     pub collection_periods: Vec<Period>,
     /// Trend, control chart, forecast and data quality, when analysed.
-    pub analysis: Option<crate::analysis::Analysis>,
+    pub analysis: Option<crate::statistics::Analysis>,
 }
 
 /// Whole numbers print without a fraction (`34`, not `34.0`).

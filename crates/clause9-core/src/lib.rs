@@ -22,6 +22,7 @@ pub mod refusal;
 pub mod registers;
 pub mod review;
 pub mod schedule;
+pub mod statistics;
 pub mod workflow;
 
 pub use diagnostic::{Diagnostic, SourceFile};

@@ -142,7 +142,28 @@ impl AuditSettings {
                 .enclosing(Frequency::Monthly)
                 .unwrap_or(programme.settings.first_period)
         });
-        crate::audit::coverage::current_cycle(first, self.cycle_months, this_month)
+        current_cycle(first, self.cycle_months, this_month)
+    }
+}
+
+/// The first month of the audit cycle that holds `this_month`: cycles of
+/// `months` months follow one another from `first`, the first cycle's start
+/// (`first` itself while `this_month` is before the end of the first cycle).
+pub(crate) fn current_cycle(
+    first: crate::period::Period,
+    months: u32,
+    this_month: crate::period::Period,
+) -> crate::period::Period {
+    let mut start = first;
+    loop {
+        let mut next = start;
+        for _ in 0..months.max(1) {
+            next = next.next();
+        }
+        if next > this_month {
+            return start;
+        }
+        start = next;
     }
 }
 

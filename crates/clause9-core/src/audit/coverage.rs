@@ -25,23 +25,6 @@ pub struct Covered {
     pub planned: Option<Period>,
 }
 
-/// The first month of the audit cycle that holds `this_month`: cycles of
-/// `months` months follow one another from `first`, the first cycle's start
-/// (`first` itself while `this_month` is before the end of the first cycle).
-pub fn current_cycle(first: Period, months: u32, this_month: Period) -> Period {
-    let mut start = first;
-    loop {
-        let mut next = start;
-        for _ in 0..months.max(1) {
-            next = next.next();
-        }
-        if next > this_month {
-            return start;
-        }
-        start = next;
-    }
-}
-
 /// Coverage of `universe` by `audits` in the cycle that starts with the
 /// month `start`, as of the month `this_month`, against the programme `slots`.
 pub fn coverage(
@@ -169,6 +152,7 @@ impl Audit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registers::current_cycle;
 
     fn month(s: &str) -> Period {
         s.parse().unwrap()
