@@ -5,7 +5,9 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod evaluations;
 pub mod records;
+pub mod reports;
 pub mod values;
 
 pub use clock::{Clock, SetTime};

@@ -33,6 +33,9 @@ pub enum RecordError {
     /// A stored event cannot be read back.
     #[error("{0}")]
     Corrupt(String),
+    /// The work itself failed (rendering a report): nothing was stored.
+    #[error("{0}")]
+    Failed(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

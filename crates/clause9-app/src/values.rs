@@ -6,12 +6,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use clause9_core::Programme;
+use clause9_core::access::Action;
 use clause9_core::observation::{Evidence, Method, NewObservation, Observation};
 use clause9_core::period::Period;
+use clause9_core::record::{ManualEntry, check_manual};
 use clause9_core::refusal::Problem;
 use clause9_store::Store;
 
-use crate::records::{RecordError, RecordResult};
+use crate::records::{Actor, RecordError, RecordResult};
 
 /// How a given value relates to what is stored for its measure, base and period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +84,68 @@ pub struct Recorded {
     pub stored: Vec<Observation>,
     /// The values that were already stored as given: (measure, base, period).
     pub unchanged: Vec<(String, String, Period)>,
+}
+
+/// Values of one measure for one period that a person enters (`clause9
+/// record`, the REST API, the web form).
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub measure: &'a str,
+    pub period: Period,
+    /// Base measure id and value, in the order given.
+    pub values: &'a [(String, f64)],
+    pub evidence: Evidence,
+    /// Why a stored value is corrected (needed to correct one).
+    pub reason: Option<String>,
+    /// Where the values came from (`{"via": "api", "user": …}`), if said.
+    pub provenance: Option<serde_json::Value>,
+}
+
+/// Records `entry` as `actor` (the person, today and the time stored): the
+/// access policy (who may record this measure), the checks every way of
+/// entering values shares (`clause9_core::record`), then [`record`].
+pub async fn record_entry(
+    store: &dyn Store,
+    programme: &Programme,
+    actor: &Actor,
+    entry: Entry<'_>,
+) -> RecordResult<Recorded> {
+    actor.may(
+        programme,
+        &Action::RecordValues(programme.measure(entry.measure)),
+    )?;
+    let checked = ManualEntry {
+        measure: entry.measure,
+        period: entry.period,
+        values: entry.values,
+        has_evidence: !entry.evidence.is_empty(),
+        today: actor.on,
+    };
+    let measure = check_manual(programme, &checked).map_err(|problems| {
+        RecordError::problems(
+            "the values were refused",
+            problems.into_iter().map(Problem::new).collect(),
+        )
+    })?;
+    let given = (entry.values.iter())
+        .map(|(base, value)| {
+            Given::from(NewObservation {
+                measure: measure.id.clone(),
+                base: base.clone(),
+                period: entry.period,
+                value: Some(*value),
+                definition_version: measure.version,
+                recorded_by: actor.by.clone(),
+                recorded_at: actor.at,
+                method: Method::Manual,
+                evidence: entry.evidence.clone(),
+                provenance: entry.provenance.clone(),
+                supersedes: None,
+                reason: entry.reason.clone(),
+            })
+        })
+        .collect();
+    record(store, given).await
 }
 
 /// Records `given`, all or nothing: new values are stored, unchanged ones

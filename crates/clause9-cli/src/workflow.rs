@@ -102,7 +102,9 @@ impl From<RecordError> for CliError {
     fn from(e: RecordError) -> CliError {
         match e {
             RecordError::Store(e) => e.into(),
-            RecordError::Corrupt(m) => CliError::Failed(anyhow::anyhow!(m)),
+            RecordError::Corrupt(m) | RecordError::Failed(m) => {
+                CliError::Failed(anyhow::anyhow!(m))
+            }
             RecordError::Refused(r) => CliError::Invalid(r.message_and_lines(flag)),
         }
     }

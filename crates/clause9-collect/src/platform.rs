@@ -42,6 +42,16 @@ pub(crate) struct Context<'a> {
     pub timeout: Duration,
 }
 
+/// One query of a platform module: the source, the query text, the period's
+/// window and the context.
+#[derive(Clone, Copy)]
+pub(crate) struct Ask<'a> {
+    pub platform: &'a Platform,
+    pub query: &'a str,
+    pub window: &'a Window,
+    pub ctx: &'a Context<'a>,
+}
+
 /// What a platform module read.
 pub(crate) struct Reading {
     pub value: Option<f64>,
@@ -57,16 +67,19 @@ pub(crate) async fn run(
     w: &Window,
     ctx: Context<'_>,
 ) -> Result<SourceOutput, Failure> {
-    let query = query.trim();
+    let ask = Ask {
+        platform: p,
+        query: query.trim(),
+        window: w,
+        ctx: &ctx,
+    };
     let reading = match p.kind {
-        PlatformKind::OpenSearch | PlatformKind::Elasticsearch => {
-            search::run(p, query, w, &ctx).await?
-        }
-        PlatformKind::Splunk => splunk::run(p, query, w, &ctx).await?,
-        PlatformKind::LogAnalytics => log_analytics::run(p, query, w, &ctx).await?,
-        PlatformKind::Loki => loki::run(p, query, w, &ctx).await?,
-        PlatformKind::DefectDojo => defectdojo::run(p, query, w, &ctx).await?,
-        PlatformKind::GithubCodeScanning => github::run(p, query, w, &ctx).await?,
+        PlatformKind::OpenSearch | PlatformKind::Elasticsearch => search::run(ask).await?,
+        PlatformKind::Splunk => splunk::run(ask).await?,
+        PlatformKind::LogAnalytics => log_analytics::run(ask).await?,
+        PlatformKind::Loki => loki::run(ask).await?,
+        PlatformKind::DefectDojo => defectdojo::run(ask).await?,
+        PlatformKind::GithubCodeScanning => github::run(ask).await?,
     };
     Ok(SourceOutput {
         value: reading.value,

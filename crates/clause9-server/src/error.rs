@@ -125,7 +125,7 @@ impl From<RecordError> for ApiError {
     fn from(e: RecordError) -> ApiError {
         match e {
             RecordError::Refused(r) => r.into(),
-            RecordError::Corrupt(m) => ApiError::internal(m),
+            RecordError::Corrupt(m) | RecordError::Failed(m) => ApiError::internal(m),
             RecordError::Store(e) => e.into(),
         }
     }

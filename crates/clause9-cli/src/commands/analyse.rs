@@ -3,10 +3,8 @@
 //! the analysed evaluation shared by `evaluate` and `report`.
 
 use clause9_core::Programme;
-use clause9_core::analysis::{Analysis, analyse_evaluation};
-use clause9_core::engine::evaluate;
+use clause9_core::analysis::Analysis;
 use clause9_core::evaluation::Evaluation;
-use clause9_core::observation::Observation;
 use clause9_core::period::Period;
 use clause9_store::Store;
 
@@ -16,28 +14,14 @@ use crate::error::{CliError, CliResult};
 use crate::output::{self, BOLD, DIM, number, say, status_style, styled};
 
 /// Every stored observation (superseded included) of the active measures.
-pub(crate) async fn histories(
-    programme: &Programme,
-    store: &dyn Store,
-) -> CliResult<Vec<Observation>> {
-    let mut all = Vec::new();
-    for m in programme.measures.iter().filter(|m| m.is_active()) {
-        all.extend(store.history(&m.id).await?);
-    }
-    Ok(all)
-}
-
 /// Evaluates `period` and analyses every measure up to it.
 pub(crate) async fn analysed(
     programme: &Programme,
     store: &dyn Store,
     period: Period,
 ) -> CliResult<Evaluation> {
-    let history = histories(programme, store).await?;
-    let current: Vec<Observation> = history.iter().filter(|o| o.is_current()).cloned().collect();
-    let mut evaluation = evaluate(programme, &current, period);
-    analyse_evaluation(programme, &mut evaluation, &history, today(programme));
-    Ok(evaluation)
+    let today = today(programme);
+    Ok(clause9_app::evaluations::analysed(store, programme, period, today).await?)
 }
 
 pub(crate) async fn run(

@@ -4,11 +4,10 @@
 
 use std::path::Path;
 
-use clause9_app::values::Given;
+use clause9_app::records::Actor;
+use clause9_app::values::{self, Entry};
 use clause9_core::Programme;
-use clause9_core::observation::{Method, NewObservation};
 use clause9_core::period::Period;
-use clause9_core::record::{ManualEntry, check_manual};
 
 use crate::cli::StoreArgs;
 use crate::context::{load_programme, open_store, parse_period, today};
@@ -28,14 +27,6 @@ pub(crate) async fn run(
     let programme = load_programme(&dir)?;
     let period = parse_period(period)?;
     let values = parse_pairs(pairs)?;
-    let entry = ManualEntry {
-        measure: &measure_id,
-        period,
-        values: &values,
-        has_evidence: evidence_arg.is_some(),
-        today: today(&programme),
-    };
-    let measure = check_manual(&programme, &entry).map_err(CliError::Invalid)?;
     let recorded_by = recorder(&programme, by)?;
     if reason.is_some_and(|r| r.trim().is_empty()) {
         return Err(CliError::invalid(
@@ -46,36 +37,28 @@ pub(crate) async fn run(
         Some(e) => evidence::resolve(&dir, None, e)?,
         None => evidence::Resolved::none(),
     };
-    let evidence = resolved.evidence.clone();
-
     let store = open_store(&dir, store_args).await?;
-    let recorded_at = crate::context::now(&programme);
-    let given = values
-        .iter()
-        .map(|(base, value)| {
-            Given::from(NewObservation {
-                measure: measure.id.clone(),
-                base: base.clone(),
-                period,
-                value: Some(*value),
-                definition_version: measure.version,
-                recorded_by: recorded_by.clone(),
-                recorded_at,
-                method: Method::Manual,
-                evidence: evidence.clone(),
-                provenance: None,
-                supersedes: None,
-                reason: reason.map(str::to_string),
-            })
-        })
-        .collect();
-    let recorded = clause9_app::values::record(store.as_ref(), given).await?;
+    let actor = Actor::local(
+        &recorded_by,
+        today(&programme),
+        crate::context::now(&programme),
+    );
+    let entry = Entry {
+        measure: &measure_id,
+        period,
+        values: &values,
+        evidence: resolved.evidence.clone(),
+        reason: reason.map(str::to_string),
+        provenance: None,
+    };
+    let recorded = values::record_entry(store.as_ref(), &programme, &actor, entry).await?;
     if !recorded.stored.is_empty() {
         resolved.keep(&dir)?;
     }
-    let (stored, unchanged) = (recorded.stored, recorded.unchanged);
-    let unchanged: Vec<String> = unchanged.into_iter().map(|(_, base, _)| base).collect();
-    report(&measure.id, period, &stored, &unchanged);
+    let unchanged: Vec<String> = (recorded.unchanged.into_iter())
+        .map(|(_, base, _)| base)
+        .collect();
+    report(&measure_id, period, &recorded.stored, &unchanged);
     Ok(())
 }
 

@@ -6,12 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use clause9_core::engine::{Values, evaluate};
-use clause9_core::schedule::{CollectionState, collection_status};
-use clause9_report::{Format, Input, Report, render, sha256};
-use clause9_store::NewIssuedReport;
+use clause9_app::records::Actor;
+use clause9_app::reports;
+use clause9_report::{Format, sha256};
 
-use super::analyse::{analysed, histories};
 use super::record::recorder;
 use crate::cli::{ReportFormat, StoreArgs};
 use crate::context::{load_programme, open_store, period_or_current, split_dir, today};
@@ -42,77 +40,42 @@ pub(super) struct ReportArgs<'a> {
 
 pub(super) async fn run(args: ReportArgs<'_>) -> CliResult {
     let programme = load_programme(args.dir)?;
-    let settings = &programme.settings;
-    if let Some(a) = args.audience
-        && !settings.people.contains_key(a)
-        && !settings.groups.contains_key(a)
-    {
-        return Err(CliError::invalid(format!(
-            "--audience: `{a}` is neither a person nor a group of this programme (see [people] and [groups] in clause9.toml)"
-        )));
-    }
     let issued_by = recorder(&programme, args.by)?;
     let period = period_or_current(&programme, args.period)?;
-    let store = open_store(args.dir, args.store).await?;
-    let evaluation = analysed(&programme, store.as_ref(), period).await?;
-    let history = histories(&programme, store.as_ref()).await?;
-    let current: Vec<_> = history.iter().filter(|o| o.is_current()).cloned().collect();
-    let previous = evaluate(&programme, &current, period.prev());
-    let values = Values::new(&current);
-    let overdue: Vec<_> = collection_status(&programme, &values, period, today(&programme))
-        .into_iter()
-        .filter(|c| c.state == CollectionState::Overdue)
-        .collect();
-    let nonconformities = clause9_app::records::nonconformities::load_all(store.as_ref()).await?;
-    let now = crate::context::now(&programme);
-    let report = Report::build(&Input {
-        programme: &programme,
-        evaluation: &evaluation,
-        previous: Some(&previous),
-        observations: &current,
-        overdue: &overdue,
-        nonconformities: &nonconformities,
-        audience: args.audience,
-        generated_at: now,
-    });
-    let bytes = render(&report, args.format).map_err(|e| anyhow::anyhow!(e))?;
     let path: PathBuf = match args.output {
         Some(p) => p.to_path_buf(),
-        None => PathBuf::from(format!(
-            "report-{period}{}.{}",
-            args.audience.map_or(String::new(), |a| format!("-{a}")),
-            args.format.extension()
-        )),
+        None => PathBuf::from(reports::file_name(period, args.audience, args.format)),
     };
-    std::fs::write(&path, &bytes).with_context(|| {
-        format!(
-            "cannot write {}; check the path and its permissions",
-            path.display()
-        )
-    })?;
-    let hash = sha256(&bytes);
     let file_name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let issued = store
-        .reports()
-        .archive(&NewIssuedReport {
-            sha256: hash.clone(),
-            period: period.to_string(),
-            audience: args.audience.map(str::to_string),
-            format: args.format.as_str().to_string(),
-            issued_at: now,
-            issued_by,
-            file_name,
-            size: bytes.len() as u64,
-        })
-        .await?;
+    let store = open_store(args.dir, args.store).await?;
+    let actor = Actor::local(
+        &issued_by,
+        today(&programme),
+        crate::context::now(&programme),
+    );
+    let request = reports::Request {
+        period,
+        audience: args.audience.map(str::to_string),
+        format: args.format,
+        file_name,
+    };
+    let issued = reports::issue(store.as_ref(), &programme, &actor, request).await?;
+    std::fs::write(&path, &issued.bytes).with_context(|| {
+        format!(
+            "cannot write {}; check the path and its permissions (the report is archived as #{})",
+            path.display(),
+            issued.archived.id
+        )
+    })?;
     eprintln!(
-        "wrote {} ({} bytes, sha256 {hash}); archived as issued report #{}",
+        "wrote {} ({} bytes, sha256 {}); archived as issued report #{}",
         path.display(),
-        bytes.len(),
-        issued.id
+        issued.bytes.len(),
+        issued.archived.new.sha256,
+        issued.archived.id
     );
     Ok(())
 }

@@ -6,13 +6,11 @@
 //! `open_at_end` (found before the period's end and not mitigated by then).
 //! The total DefectDojo announces must match the findings read.
 
-use clause9_core::programme::Platform;
 use reqwest::Url;
 use serde_json::Value;
 
 use super::paged::{self, Allowed, Page};
-use super::{Context, Reading, auth, client, counts};
-use crate::Window;
+use super::{Ask, Reading, auth, client, counts};
 use crate::error::Failure;
 
 pub(super) const ALLOWED: Allowed = Allowed {
@@ -21,12 +19,8 @@ pub(super) const ALLOWED: Allowed = Allowed {
     reserved: &["limit", "offset"],
 };
 
-pub(super) async fn run(
-    p: &Platform,
-    query: &str,
-    w: &Window,
-    ctx: &Context<'_>,
-) -> Result<Reading, Failure> {
+pub(super) async fn run(ask: Ask<'_>) -> Result<Reading, Failure> {
+    let (p, query, w, ctx) = (ask.platform, ask.query, ask.window, ask.ctx);
     let spec = paged::parse(query, &ALLOWED)?;
     let mut http = client(p, ctx, None, auth(p, ctx, "Token")?)?;
     let mut first = http.url("api/v2/findings/")?;

@@ -8,12 +8,10 @@
 //! period's end and neither fixed nor dismissed by then). `url` defaults to
 //! `https://api.github.com` (set `url_env` for GitHub Enterprise Server).
 
-use clause9_core::programme::Platform;
 use reqwest::Url;
 
 use super::paged::{self, Allowed, Page};
-use super::{Context, Reading, auth, client, counts};
-use crate::Window;
+use super::{Ask, Reading, auth, client, counts};
 use crate::error::Failure;
 
 pub(super) const DEFAULT_URL: &str = "https://api.github.com";
@@ -24,12 +22,8 @@ pub(super) const ALLOWED: Allowed = Allowed {
     reserved: &["page", "per_page", "before", "after"],
 };
 
-pub(super) async fn run(
-    p: &Platform,
-    query: &str,
-    w: &Window,
-    ctx: &Context<'_>,
-) -> Result<Reading, Failure> {
+pub(super) async fn run(ask: Ask<'_>) -> Result<Reading, Failure> {
+    let (p, query, w, ctx) = (ask.platform, ask.query, ask.window, ask.ctx);
     let spec = paged::parse(query, &ALLOWED)?;
     let path = match (p.scope.get("repo"), p.scope.get("org")) {
         (Some(repo), _) => format!("repos/{repo}/code-scanning/alerts"),

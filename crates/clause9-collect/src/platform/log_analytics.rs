@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use clause9_core::programme::Platform;
 use serde_json::{Value, json};
 
-use super::{Context, Reading, client, counts, refused, setting};
+use super::{Ask, Context, Reading, client, counts, refused, setting};
 use crate::error::Failure;
 use crate::http::{Auth, Http};
 use crate::{Window, value, window};
@@ -21,12 +21,8 @@ pub(super) const DEFAULT_URL: &str = "https://api.loganalytics.azure.com";
 pub(super) const DEFAULT_LOGIN_URL: &str = "https://login.microsoftonline.com";
 pub(super) const SCOPE: &str = "https://api.loganalytics.io/.default";
 
-pub(super) async fn run(
-    p: &Platform,
-    query: &str,
-    w: &Window,
-    ctx: &Context<'_>,
-) -> Result<Reading, Failure> {
+pub(super) async fn run(ask: Ask<'_>) -> Result<Reading, Failure> {
+    let (p, query, w, ctx) = (ask.platform, ask.query, ask.window, ask.ctx);
     let kql = kql(query, w)?;
     let workspace = setting(p, ctx, "workspace", "workspace id")?;
     if workspace.is_empty()

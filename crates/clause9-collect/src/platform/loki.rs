@@ -6,18 +6,12 @@
 //! scanned. `org_id` is sent as `X-Scope-OrgID` for multi-tenant Loki.
 //! Loki refuses ranges longer than its `max_query_length` (721 h by default).
 
-use clause9_core::programme::Platform;
-
-use super::{Context, Reading, auth, client, counts, refused};
+use super::{Ask, Reading, auth, client, counts, refused};
 use crate::error::Failure;
-use crate::{Window, promapi};
+use crate::promapi;
 
-pub(super) async fn run(
-    p: &Platform,
-    query: &str,
-    w: &Window,
-    ctx: &Context<'_>,
-) -> Result<Reading, Failure> {
+pub(super) async fn run(ask: Ask<'_>) -> Result<Reading, Failure> {
+    let (p, query, w, ctx) = (ask.platform, ask.query, ask.window, ask.ctx);
     let logql = promapi::with_range(query, w)?;
     let mut http = client(p, ctx, None, auth(p, ctx, "Bearer")?)?;
     if let Some(org) = p.scope.get("org_id") {

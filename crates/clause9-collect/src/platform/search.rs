@@ -13,10 +13,10 @@
 //! buckets (refused when documents were left out beyond its `size`).
 //! Partial answers (failed shards, time-outs) are refused, never counted.
 
-use clause9_core::programme::{Platform, PlatformKind};
+use clause9_core::programme::PlatformKind;
 use serde_json::{Map, Value};
 
-use super::{Context, Reading, auth, client, counts, refused, search_text};
+use super::{Ask, Reading, auth, client, counts, refused, search_text};
 use crate::error::Failure;
 use crate::{Window, value, window};
 
@@ -36,12 +36,8 @@ pub(super) struct Request {
     pub body: String,
 }
 
-pub(super) async fn run(
-    p: &Platform,
-    query: &str,
-    w: &Window,
-    ctx: &Context<'_>,
-) -> Result<Reading, Failure> {
+pub(super) async fn run(ask: Ask<'_>) -> Result<Reading, Failure> {
+    let (p, query, w, ctx) = (ask.platform, ask.query, ask.window, ask.ctx);
     let request = parse(p.kind, query)?;
     let mut http = client(p, ctx, None, auth(p, ctx, "Bearer")?)?;
     let (path, body) = match &request.endpoint {

@@ -7,21 +7,16 @@
 //! value; signing in is with a token (`Authorization: Bearer`) or a user
 //! name and password.
 
-use clause9_core::programme::Platform;
 use serde_json::Value;
 
-use super::{Context, Reading, auth, client, counts, refused, spl};
+use super::{Ask, Reading, auth, client, counts, refused, spl};
 use crate::error::Failure;
-use crate::{Window, value};
+use crate::value;
 
 pub(super) const EXPORT: &str = "services/search/v2/jobs/export";
 
-pub(super) async fn run(
-    p: &Platform,
-    query: &str,
-    w: &Window,
-    ctx: &Context<'_>,
-) -> Result<Reading, Failure> {
+pub(super) async fn run(ask: Ask<'_>) -> Result<Reading, Failure> {
+    let (p, query, w, ctx) = (ask.platform, ask.query, ask.window, ask.ctx);
     let search = spl::checked(query)?;
     let mut http = client(p, ctx, None, auth(p, ctx, "Bearer")?)?;
     let url = http.url(EXPORT)?;

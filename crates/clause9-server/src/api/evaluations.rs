@@ -49,18 +49,8 @@ pub async fn evaluate_analysed(
     programme: &Programme,
     period: Period,
 ) -> ApiResult<Evaluation> {
-    let mut history = Vec::new();
-    for m in programme.measures.iter().filter(|m| m.is_active()) {
-        history.extend(state.store.history(&m.id).await?);
-    }
-    let current: Vec<_> = history.iter().filter(|o| o.is_current()).cloned().collect();
-    let mut evaluation = clause9_core::engine::evaluate(programme, &current, period);
-    let today = state
-        .now()
-        .to_zoned(programme.settings.timezone.clone())
-        .date();
-    clause9_core::analysis::analyse_evaluation(programme, &mut evaluation, &history, today);
-    Ok(evaluation)
+    let today = state.today(programme);
+    Ok(clause9_app::evaluations::analysed(state.store.as_ref(), programme, period, today).await?)
 }
 
 /// The month containing today in the programme's timezone.

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use clause9_app::values::Given;
-use clause9_core::observation::{Evidence, Method, NewObservation};
+use clause9_app::records::Actor;
+use clause9_app::values::{self, Entry};
+use clause9_core::observation::Evidence;
 use clause9_core::period::Period;
-use clause9_core::record::{ManualEntry, check_manual};
 use clause9_store::accounts::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -100,37 +100,17 @@ pub async fn record(
         })?,
     };
     let values: Vec<(String, f64)> = body.values.into_iter().collect();
-    let now = state.now();
-    let today = now.to_zoned(programme.settings.timezone.clone()).date();
-    let entry = ManualEntry {
+    let today = state.today(&programme);
+    let actor = Actor::account(&user.person, user.role, &user.username, today, state.now());
+    let entry = Entry {
         measure: &body.measure,
         period,
         values: &values,
-        has_evidence: !evidence.is_empty(),
-        today,
+        evidence,
+        reason: body.reason,
+        provenance: Some(serde_json::json!({"via": via, "user": user.username})),
     };
-    let measure = check_manual(&programme, &entry)
-        .map_err(|problems| ApiError::invalid("the values were refused", problems))?;
-    let given = values
-        .iter()
-        .map(|(base, value)| {
-            Given::from(NewObservation {
-                measure: measure.id.clone(),
-                base: base.clone(),
-                period,
-                value: Some(*value),
-                definition_version: measure.version,
-                recorded_by: user.person.clone(),
-                recorded_at: now,
-                method: Method::Manual,
-                evidence: evidence.clone(),
-                provenance: Some(serde_json::json!({"via": via, "user": user.username})),
-                supersedes: None,
-                reason: body.reason.clone(),
-            })
-        })
-        .collect();
-    let recorded = clause9_app::values::record(state.store.as_ref(), given).await?;
+    let recorded = values::record_entry(state.store.as_ref(), &programme, &actor, entry).await?;
     let stored = recorded.stored;
     let unchanged: Vec<String> = (recorded.unchanged.into_iter())
         .map(|(_, base, _)| base)

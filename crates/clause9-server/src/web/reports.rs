@@ -7,15 +7,13 @@
 use axum::extract::{Form, Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use clause9_app::records::RecordError;
+use clause9_app::reports;
 use clause9_core::Programme;
 use clause9_core::access::ActionKind;
-use clause9_core::analysis::analyse_evaluation;
-use clause9_core::engine::{Values, evaluate};
-use clause9_core::observation::Observation;
 use clause9_core::period::{Frequency, Period};
-use clause9_core::schedule::{CollectionState, collection_status};
-use clause9_report::{Format, Input, Report, render as render_report, sha256};
-use clause9_store::NewIssuedReport;
+use clause9_core::refusal::RefusalKind;
+use clause9_report::{Format, sha256};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -129,24 +127,6 @@ pub async fn page(State(state): State<AppState>, user: WebUser) -> PageResult<Re
     page_with(&state, &user, Shown::default(), StatusCode::OK).await
 }
 
-/// The report as a file name: `report-2026-10-board.pdf`.
-fn file_name(period: Period, audience: Option<&str>, format: Format) -> String {
-    let safe: String = audience
-        .unwrap_or("")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
-        .collect();
-    format!(
-        "report-{period}{}.{}",
-        if safe.is_empty() {
-            String::new()
-        } else {
-            format!("-{safe}")
-        },
-        format.extension()
-    )
-}
-
 /// `POST /reports`: issues the report and sends it as a download.
 pub async fn issue(
     State(state): State<AppState>,
@@ -156,7 +136,6 @@ pub async fn issue(
     user.check_csrf(&form.csrf)?;
     user.may_kind(ActionKind::IssueReport)?;
     let programme = programme_or_503(&state)?;
-    let settings = &programme.settings;
     let mut problems = Vec::new();
     let period = match form.period.trim().parse::<Period>() {
         Ok(p) => Some(p),
@@ -166,14 +145,7 @@ pub async fn issue(
         }
     };
     let audience = Some(form.audience.trim()).filter(|a| !a.is_empty());
-    if let Some(a) = audience
-        && !settings.people.contains_key(a)
-        && !settings.groups.contains_key(a)
-    {
-        problems.push(format!(
-            "audience: `{a}` is neither a person nor a group of this programme"
-        ));
-    }
+    problems.extend(reports::audience_problem(&programme, audience).map(|p| p.to_string()));
     let format = Format::ALL.into_iter().find(|f| f.as_str() == form.format);
     if format.is_none() {
         problems.push(format!(
@@ -181,79 +153,43 @@ pub async fn issue(
             form.format
         ));
     }
-    let (Some(period), Some(format)) = (period, format) else {
-        let shown = Shown {
-            problems,
-            sent: Some(json!(form)),
-            verified: None,
-        };
-        return page_with(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let refused = |problems: Vec<String>| Shown {
+        problems,
+        sent: Some(json!(form)),
+        verified: None,
     };
-    if !problems.is_empty() {
-        let shown = Shown {
-            problems,
-            sent: Some(json!(form)),
-            verified: None,
-        };
-        return page_with(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    let now = state.now();
-    let today = state.today(&programme);
-    let mut history: Vec<Observation> = Vec::new();
-    for m in programme.measures.iter().filter(|m| m.is_active()) {
-        history.extend(state.store.history(&m.id).await.map_err(ApiError::from)?);
-    }
-    // open nonconformities are reported with their corrective actions
-    let nonconformities = clause9_app::records::nonconformities::load_all(state.store.as_ref())
-        .await
-        .map_err(ApiError::from)?;
-    let bytes = {
-        let programme = programme.clone();
-        let audience = audience.map(str::to_string);
-        tokio::task::spawn_blocking(move || {
-            let current: Vec<Observation> =
-                history.iter().filter(|o| o.is_current()).cloned().collect();
-            let mut evaluation = evaluate(&programme, &current, period);
-            analyse_evaluation(&programme, &mut evaluation, &history, today);
-            let previous = evaluate(&programme, &current, period.prev());
-            let values = Values::new(&current);
-            let overdue: Vec<_> = collection_status(&programme, &values, period, today)
-                .into_iter()
-                .filter(|c| c.state == CollectionState::Overdue)
-                .collect();
-            let report = Report::build(&Input {
-                programme: &programme,
-                evaluation: &evaluation,
-                previous: Some(&previous),
-                observations: &current,
-                overdue: &overdue,
-                nonconformities: &nonconformities,
-                audience: audience.as_deref(),
-                generated_at: now,
-            });
-            render_report(&report, format)
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?
+    let (Some(period), Some(format), true) = (period, format, problems.is_empty()) else {
+        return page_with(
+            &state,
+            &user,
+            refused(problems),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
-    let name = file_name(period, audience, format);
-    let hash = sha256(&bytes);
-    state
-        .store
-        .reports()
-        .archive(&NewIssuedReport {
-            sha256: hash,
-            period: period.to_string(),
-            audience: audience.map(str::to_string),
-            format: format.as_str().to_string(),
-            issued_at: now,
-            issued_by: user.user.person.clone(),
-            file_name: name.clone(),
-            size: bytes.len() as u64,
-        })
-        .await
-        .map_err(ApiError::from)?;
+    let name = reports::file_name(period, audience, format);
+    let request = reports::Request {
+        period,
+        audience: audience.map(str::to_string),
+        format,
+        file_name: name.clone(),
+    };
+    let actor = user.actor(&state, &programme);
+    let issued = match reports::issue(state.store.as_ref(), &programme, &actor, request).await {
+        Ok(issued) => issued,
+        Err(RecordError::Refused(r)) if r.kind == RefusalKind::Invalid => {
+            let problems = r.lines(str::to_string);
+            return page_with(
+                &state,
+                &user,
+                refused(problems),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(e) => return Err(ApiError::from(e).into()),
+    };
+    let bytes = issued.bytes;
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
@@ -327,19 +263,4 @@ pub async fn verify(
         ..Shown::default()
     };
     page_with(&state, &user, shown, StatusCode::OK).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_keep_only_safe_characters() {
-        let p: Period = "2026-10".parse().unwrap();
-        assert_eq!(file_name(p, None, Format::Pdf), "report-2026-10.pdf");
-        assert_eq!(
-            file_name(p, Some("board\"; x=y"), Format::Html),
-            "report-2026-10-boardxy.html"
-        );
-    }
 }

@@ -236,6 +236,32 @@ pub(crate) async fn my_work_stores_values_and_shows_problems(env: &Env) {
     assert_eq!(history.len(), 2);
     assert!(history.iter().all(|o| o.new.evidence.sha256.is_some()));
     assert_eq!(history[0].new.provenance.as_ref().unwrap()["via"], "web");
+    // the same values with the same evidence file, or with none: nothing new
+    let same = with(
+        &[("value.headcount", "480"), ("value.trained", "450")],
+        &csrf,
+    );
+    // (`trained` requires evidence whenever it is entered, `headcount` does not)
+    let headcount = with(&[("value.headcount", "480")], &csrf);
+    for (fields, file) in [
+        (&same, Some(("text/plain", &b"course export"[..]))),
+        (&headcount, None),
+    ] {
+        let unchanged = post_work(env, &session, &refs(fields), file).await;
+        assert_eq!(unchanged.status.as_u16(), 303, "{}", unchanged.text());
+        assert_eq!(env.state.store.history("M-AW-01").await.unwrap().len(), 2);
+    }
+    // the same value with another evidence file is a correction: refused without a reason
+    let other = post_work(
+        env,
+        &session,
+        &refs(&same),
+        Some(("text/plain", b"another export")),
+    )
+    .await;
+    assert_eq!(other.status.as_u16(), 422, "{}", other.text());
+    assert!(other.text().contains("a correction needs the reason why"));
+    assert_eq!(env.state.store.history("M-AW-01").await.unwrap().len(), 2);
     let again = with(&[("value.headcount", "481")], &csrf);
     let correction = post_work(env, &session, &refs(&again), None).await;
     assert_eq!(correction.status.as_u16(), 422);
