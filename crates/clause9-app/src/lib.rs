@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod clock;
 pub mod evaluations;
+pub mod files;
 pub mod records;
 pub mod reports;
 pub mod values;

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use clause9_core::Programme;
@@ -176,31 +175,16 @@ pub async fn streams(
     Ok(out)
 }
 
-/// An event's stored payload: the event with the date it happened.
-pub fn encode<E: Serialize>(event: &E, on: Date) -> serde_json::Value {
-    let mut v = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
-    if let Some(map) = v.as_object_mut() {
-        map.insert("on".into(), serde_json::Value::String(on.to_string()));
-    }
-    v
-}
+pub use clause9_core::workflow::{encode, next_id};
 
 /// A stored payload back as the event and its date.
 pub fn decode<E: DeserializeOwned>(e: &StoredEvent) -> RecordResult<(E, Date)> {
-    let bad = |what: String| {
+    clause9_core::workflow::decode(&e.payload).map_err(|what| {
         RecordError::Corrupt(format!(
             "stored event #{} of {} cannot be read ({what}); the database was changed outside clause9",
             e.id, e.stream
         ))
-    };
-    let on = e
-        .payload
-        .get("on")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse::<Date>().ok())
-        .ok_or_else(|| bad("no date".into()))?;
-    let event = serde_json::from_value(e.payload.clone()).map_err(|err| bad(err.to_string()))?;
-    Ok((event, on))
+    })
 }
 
 /// A new event for `stream` after `seq - 1` events.
@@ -232,20 +216,6 @@ pub async fn append(store: &dyn Store, events: Vec<NewEvent>) -> RecordResult<bo
         Appended::AlreadyDone { .. } => Ok(false),
         Appended::StreamChanged { stream } => Err(RecordError::changed(&stream)),
     }
-}
-
-/// The next free id `PREFIX-0001` given the ids in use.
-pub fn next_id<'a>(prefix: &str, used: impl Iterator<Item = &'a String>) -> String {
-    let n = used
-        .filter_map(|id| {
-            id.strip_prefix(prefix)?
-                .strip_prefix('-')?
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}-{:04}", n + 1)
 }
 
 /// A reason, required: the given one, else `default`.

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use anyhow::Context as _;
 use clause9_app::Clock;
 use clause9_core::observation::Observation;
 use clause9_core::period::{Frequency, Period};
@@ -26,43 +25,7 @@ pub(crate) fn read_files(dir: &Path) -> CliResult<(SourceFile, Vec<SourceFile>)>
             dir.display()
         )));
     }
-    let settings = read_source(&settings_path)?;
-    let mut paths = Vec::new();
-    let measures = dir.join("measures");
-    if measures.is_dir() {
-        collect_toml(&measures, &mut paths)?;
-    }
-    paths.sort();
-    let files = paths
-        .iter()
-        .map(|p| read_source(p))
-        .collect::<CliResult<Vec<_>>>()?;
-    Ok((settings, files))
-}
-
-fn read_source(path: &Path) -> CliResult<SourceFile> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::invalid(format!("{}: cannot read: {e}", path.display())))?;
-    Ok(SourceFile {
-        path: path.display().to_string(),
-        text,
-    })
-}
-
-fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> CliResult {
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("cannot list {}", dir.display()))?
-            .path();
-        if path.is_dir() {
-            collect_toml(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
-        }
-    }
-    Ok(())
+    clause9_app::files::read_files(dir).map_err(CliError::invalid)
 }
 
 /// Loads and validates the programme in DIR.

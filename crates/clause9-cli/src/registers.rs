@@ -13,7 +13,7 @@ use crate::error::{CliError, CliResult};
 /// The `*.toml` files of DIR/registers, sorted (none when the folder is
 /// absent), read as the server reads them.
 pub(crate) fn read_register_files(dir: &Path) -> CliResult<Vec<SourceFile>> {
-    clause9_server::programme::read_register_files(dir).map_err(CliError::invalid)
+    clause9_app::files::read_register_files(dir).map_err(CliError::invalid)
 }
 
 /// Loads the programme and its registers; problems of both are reported together.

@@ -212,20 +212,6 @@ impl Review {
             .max()
     }
 
-    /// The planned date of the next review: `interval_months` after the last
-    /// signed one, or after `first_day` (the programme's first period) when
-    /// none is signed yet.
-    pub fn next_due(reviews: &[Review], first_day: Date, interval_months: u32) -> Date {
-        let last = reviews
-            .iter()
-            .filter(|r| r.signed.is_some())
-            .map(|r| r.date)
-            .max()
-            .unwrap_or(first_day);
-        last.checked_add(jiff::Span::new().months(i64::from(interval_months)))
-            .unwrap_or(last)
-    }
-
     /// Action items not done yet.
     pub fn open_actions(&self) -> Vec<&ReviewAction> {
         self.actions

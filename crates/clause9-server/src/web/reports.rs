@@ -153,19 +153,17 @@ pub async fn issue(
             form.format
         ));
     }
-    let refused = |problems: Vec<String>| Shown {
-        problems,
-        sent: Some(json!(form)),
-        verified: None,
+    // the form again with its problems (422)
+    let refused = async |problems: Vec<String>| {
+        let shown = Shown {
+            problems,
+            sent: Some(json!(form)),
+            verified: None,
+        };
+        page_with(&state, &user, shown, StatusCode::UNPROCESSABLE_ENTITY).await
     };
     let (Some(period), Some(format), true) = (period, format, problems.is_empty()) else {
-        return page_with(
-            &state,
-            &user,
-            refused(problems),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return refused(problems).await;
     };
     let name = reports::file_name(period, audience, format);
     let request = reports::Request {
@@ -178,14 +176,7 @@ pub async fn issue(
     let issued = match reports::issue(state.store.as_ref(), &programme, &actor, request).await {
         Ok(issued) => issued,
         Err(RecordError::Refused(r)) if r.kind == RefusalKind::Invalid => {
-            let problems = r.lines(str::to_string);
-            return page_with(
-                &state,
-                &user,
-                refused(problems),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return refused(r.lines(str::to_string)).await;
         }
         Err(e) => return Err(ApiError::from(e).into()),
     };

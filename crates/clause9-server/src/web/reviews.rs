@@ -85,11 +85,7 @@ pub(crate) async fn list_page(
     let registers = records::registers(state)?;
     let today = state.today(&programme);
     let reviews = records::reviews(state).await?;
-    let due = Review::next_due(
-        &reviews,
-        programme.settings.first_period.first_day(),
-        registers.review_interval_months,
-    );
+    let due = clause9_app::records::reviews::next_due(&programme, &registers, &reviews);
     let list: Vec<Value> = reviews.iter().map(|r| row(&programme, r, today)).collect();
     let people: Vec<Value> = programme
         .settings
