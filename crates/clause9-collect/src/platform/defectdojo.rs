@@ -10,7 +10,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use super::paged::{self, Allowed, Page};
-use super::{Ask, Reading, auth, client, counts};
+use super::{Ask, Reading, auth, client};
 use crate::error::Failure;
 
 pub(super) const ALLOWED: Allowed = Allowed {
@@ -22,26 +22,9 @@ pub(super) const ALLOWED: Allowed = Allowed {
 pub(super) async fn run(ask: Ask<'_>) -> Result<Reading, Failure> {
     let (p, query, w, ctx) = (ask.platform, ask.query, ask.window, ask.ctx);
     let spec = paged::parse(query, &ALLOWED)?;
-    let mut http = client(p, ctx, None, auth(p, ctx, "Token")?)?;
-    let mut first = http.url("api/v2/findings/")?;
-    {
-        let mut q = first.query_pairs_mut();
-        for (k, v) in &spec.filters {
-            q.append_pair(k, v);
-        }
-        q.append_pair("limit", "100");
-    }
-    let tally = paged::count(&mut http, first, &spec, w, page).await?;
-    Ok(Reading {
-        value: Some(tally.in_window as f64),
-        counts: counts([
-            ("in_period", tally.in_window),
-            ("items", tally.items),
-            ("pages", tally.pages),
-        ]),
-        rows_scanned: Some(tally.items),
-        requests: http.exchanges,
-    })
+    let http = client(p, ctx, None, auth(p, ctx, "Token")?)?;
+    let first = http.url("api/v2/findings/")?;
+    paged::reading(http, first, &spec, w, "limit", page).await
 }
 
 fn page(answer: &crate::http::Answer) -> Result<Page, Failure> {

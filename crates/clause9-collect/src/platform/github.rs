@@ -11,7 +11,7 @@
 use reqwest::Url;
 
 use super::paged::{self, Allowed, Page};
-use super::{Ask, Reading, auth, client, counts};
+use super::{Ask, Reading, auth, client};
 use crate::error::Failure;
 
 pub(super) const DEFAULT_URL: &str = "https://api.github.com";
@@ -34,28 +34,11 @@ pub(super) async fn run(ask: Ask<'_>) -> Result<Reading, Failure> {
             ));
         }
     };
-    let mut http = client(p, ctx, Some(DEFAULT_URL), auth(p, ctx, "Bearer")?)?
+    let http = client(p, ctx, Some(DEFAULT_URL), auth(p, ctx, "Bearer")?)?
         .with_header("accept", "application/vnd.github+json")?
         .with_header("x-github-api-version", "2022-11-28")?;
-    let mut first = http.url(&path)?;
-    {
-        let mut q = first.query_pairs_mut();
-        for (k, v) in &spec.filters {
-            q.append_pair(k, v);
-        }
-        q.append_pair("per_page", "100");
-    }
-    let tally = paged::count(&mut http, first, &spec, w, page).await?;
-    Ok(Reading {
-        value: Some(tally.in_window as f64),
-        counts: counts([
-            ("in_period", tally.in_window),
-            ("items", tally.items),
-            ("pages", tally.pages),
-        ]),
-        rows_scanned: Some(tally.items),
-        requests: http.exchanges,
-    })
+    let first = http.url(&path)?;
+    paged::reading(http, first, &spec, w, "per_page", page).await
 }
 
 fn page(answer: &crate::http::Answer) -> Result<Page, Failure> {

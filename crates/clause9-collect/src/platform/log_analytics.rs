@@ -104,30 +104,12 @@ fn read(json: &Value) -> Result<(Option<f64>, u64), Failure> {
     let rows = table["rows"]
         .as_array()
         .ok_or_else(|| Failure::Result("the answer holds no table".into()))?;
-    if columns != 1 {
-        return Err(Failure::Result(format!(
-            "the query must return one column, it returned {columns}; end it with e.g. `| count` or `| summarize n = count()`"
-        )));
-    }
-    if rows.len() != 1 {
-        return Err(Failure::Result(format!(
-            "the query must return one row, it returned {}",
-            rows.len()
-        )));
-    }
-    let v = match &rows[0][0] {
-        Value::Null => None,
-        Value::Number(n) => Some(value::finite(n.as_f64().unwrap_or(f64::NAN))?),
-        // decimal columns come as text
-        Value::String(s) if s.parse::<f64>().is_ok() => {
-            Some(value::finite(s.parse().unwrap_or(f64::NAN))?)
-        }
-        other => {
-            return Err(Failure::Result(format!(
-                "the query must return a number, it returned {other}"
-            )));
-        }
-    };
+    let v = value::single_json_value(
+        columns,
+        rows,
+        "; end it with e.g. `| count` or `| summarize n = count()`",
+        true, // decimal columns come as text
+    )?;
     Ok((v, rows.len() as u64))
 }
 

@@ -113,6 +113,37 @@ pub(super) struct Tally {
     pub pages: u64,
 }
 
+/// The platform's reading of a paged list: `first` with the query's filters
+/// and `page_size` (the platform's key for it, set to 100) added, every page
+/// read, and the items `spec` keeps in `w` as the value.
+pub(super) async fn reading(
+    mut http: Http,
+    mut first: Url,
+    spec: &Spec,
+    w: &Window,
+    page_size: &str,
+    read: impl Fn(&Answer) -> Result<Page, Failure>,
+) -> Result<super::Reading, Failure> {
+    {
+        let mut q = first.query_pairs_mut();
+        for (k, v) in &spec.filters {
+            q.append_pair(k, v);
+        }
+        q.append_pair(page_size, "100");
+    }
+    let tally = count(&mut http, first, spec, w, read).await?;
+    Ok(super::Reading {
+        value: Some(tally.in_window as f64),
+        counts: super::counts([
+            ("in_period", tally.in_window),
+            ("items", tally.items),
+            ("pages", tally.pages),
+        ]),
+        rows_scanned: Some(tally.items),
+        requests: http.exchanges,
+    })
+}
+
 /// Reads every page from `first` and counts the items `spec` keeps.
 pub(super) async fn count(
     http: &mut Http,

@@ -110,26 +110,7 @@ impl Language {
         let rows = rows
             .as_array()
             .ok_or_else(|| Failure::Result("the answer holds no rows".into()))?;
-        if columns != 1 {
-            return Err(Failure::Result(format!(
-                "the query must return one column, it returned {columns}"
-            )));
-        }
-        if rows.len() != 1 {
-            return Err(Failure::Result(format!(
-                "the query must return one row, it returned {}",
-                rows.len()
-            )));
-        }
-        let v = match &rows[0][0] {
-            Value::Null => None,
-            Value::Number(n) => Some(value::finite(n.as_f64().unwrap_or(f64::NAN))?),
-            other => {
-                return Err(Failure::Result(format!(
-                    "the query must return a number, it returned {other}"
-                )));
-            }
-        };
+        let v = value::single_json_value(columns, rows, "", false)?;
         Ok((v, rows.len() as u64))
     }
 }
