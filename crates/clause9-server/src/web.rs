@@ -95,6 +95,12 @@ pub fn routes(evidence_limit: usize) -> Router<AppState> {
         .route("/assets/{file}", get(assets::serve))
 }
 
+/// `?saved=…`: what a form just saved, said once on the page it returns to.
+#[derive(serde::Deserialize)]
+pub struct Saved {
+    pub saved: Option<String>,
+}
+
 /// An error shown as a page (status, title, what to do).
 pub struct PageError {
     pub status: StatusCode,

@@ -233,17 +233,12 @@ fn scope_value(i: &ScopeItem) -> String {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Saved {
-    saved: Option<String>,
-}
-
 /// `GET /audits/{id}`.
 pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Query(q): Query<Saved>,
+    Query(q): Query<crate::web::Saved>,
 ) -> PageResult<Response> {
     let programme = programme_or_503(&state)?;
     let registers = records::registers(&state)?;

@@ -126,16 +126,11 @@ fn page_html(
     (status, Html(html)).into_response()
 }
 
-#[derive(Deserialize)]
-pub struct Saved {
-    saved: Option<String>,
-}
-
 /// `GET /my-work`.
 pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
-    Query(q): Query<Saved>,
+    Query(q): Query<crate::web::Saved>,
 ) -> PageResult<Response> {
     let programme = programme_or_503(&state)?;
     let entries = due_entries(&state, &programme, &user.user.person).await?;

@@ -273,17 +273,12 @@ pub(crate) async fn review_page(
     Ok((shown.status, Html(html)).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct Saved {
-    saved: Option<String>,
-}
-
 /// `GET /reviews/{id}`.
 pub async fn page(
     State(state): State<AppState>,
     user: WebUser,
     Path(id): Path<String>,
-    Query(q): Query<Saved>,
+    Query(q): Query<crate::web::Saved>,
 ) -> PageResult<Response> {
     let programme = programme_or_503(&state)?;
     let (review, all) = find(&state, &id).await?;
