@@ -66,6 +66,21 @@ impl_audit!(SqliteStore, sqlx::Sqlite, begin: "BEGIN IMMEDIATE", lock: None);
 
 /// Opens (creating it and its directory if needed) the SQLite store at `path`
 /// and brings its schema up to date.
+/// How long to wait before trying again to open a database another
+/// process holds locked.
+const OPEN_RETRY: Duration = Duration::from_millis(50);
+
+/// SQLite's "database is locked": SQLITE_BUSY (5) or one of its extended
+/// codes (recovery, snapshot, timeout), whose low byte is 5.
+fn is_busy(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(d) = e else {
+        return false;
+    };
+    d.code()
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| c & 0xff == 5)
+}
+
 pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
@@ -80,16 +95,29 @@ pub async fn open_sqlite(path: &Path) -> Result<SqliteStore, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options)
-        .await
-        .map_err(|e| {
-            StoreError::Database(format!(
-                "cannot open {}: {e}; check the path and its permissions",
-                path.display()
-            ))
-        })?;
+    // Opening while another process writes can meet SQLITE_BUSY before the
+    // busy timeout applies (setting WAL mode, a checkpoint in progress): try
+    // again for as long as a busy write may wait.
+    let mut waited = Duration::ZERO;
+    let pool = loop {
+        match SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.clone())
+            .await
+        {
+            Ok(pool) => break pool,
+            Err(e) if is_busy(&e) && waited < BUSY_TIMEOUT => {
+                tokio::time::sleep(OPEN_RETRY).await;
+                waited += OPEN_RETRY;
+            }
+            Err(e) => {
+                return Err(StoreError::Database(format!(
+                    "cannot open {}: {e}; check the path and its permissions",
+                    path.display()
+                )));
+            }
+        }
+    };
     let redactor = Redactor::default();
     // Two processes opening a new file at once may race on any migration;
     // the loser finds it applied when it tries again, so each retry gets

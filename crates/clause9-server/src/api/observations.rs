@@ -56,6 +56,8 @@ pub async fn post(
     caller: Caller,
     body: Result<Json<NewValues>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    // a role that records nothing is refused before its body is read
+    caller.may_kind(clause9_core::access::ActionKind::RecordValues)?;
     let Json(body) = body.map_err(|e| {
         ApiError::invalid(
             "the body is not valid JSON for this endpoint",

@@ -113,6 +113,12 @@ pub(crate) async fn observations_are_recorded_and_checked(env: &Env) {
 }
 
 pub(crate) async fn corrections_need_a_reason(env: &Env) {
+    // a role that may record nothing is refused before its body is read
+    let viewer = env.user("vic", "security_lead", Role::Viewer).await;
+    let garbled = env
+        .post_json("/api/v1/observations", Some(&viewer), json!({"measure": 7}))
+        .await;
+    assert_eq!(garbled.status, 403);
     let token = env.user("sec", "security_lead", Role::Collector).await;
     let post = |body: serde_json::Value| env.post_json("/api/v1/observations", Some(&token), body);
     let first =
